@@ -1,0 +1,3 @@
+from dtscli.cli import main
+
+main()

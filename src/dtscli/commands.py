@@ -1,0 +1,182 @@
+"""What the query commands do, callable without the CLI: list and show."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from dtscli import models
+from dtscli.describe import record_view, scheme_row, territory_view
+from dtscli.errors import DtsError
+from dtscli.findings import Severity
+from dtscli.kb import KnowledgeBase, SchemeQuery
+from dtscli.loader import did_you_mean
+from dtscli.output import cell, dump_json, write_rows
+
+LIST_COLUMNS = (
+    ("id", "Id"),
+    ("type", "Type"),
+    ("name", "Name"),
+    ("territory", "Territory"),
+    ("territory_name", "Territory name"),
+    ("depts", "Dept"),
+    ("status", "Status"),
+    ("signed_on", "Signed"),
+    ("end_on", "Ends"),
+)
+
+
+def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
+    """Stop on data that did not load (one line, with the place); print warnings to stderr."""
+    err = err or sys.stderr
+    errors = [f for f in kb.findings if f.severity is Severity.error]
+    for warning in [f for f in kb.findings if f.severity is Severity.warning][:5]:
+        err.write(f"warning: {warning.location()}: {warning.message}\n")
+    if kb.duplicates:
+        first, second = kb.duplicates[0]
+        raise DtsError(
+            f"{second.path}: id {second.id!r} is already used by {first.path}; "
+            "give each record its own id (run `dts check`)",
+            exit_code=1,
+        )
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise DtsError(
+            f"{first.location()}: {first.message}{more}; fix the file, `dts check` lists them all",
+            exit_code=1,
+        )
+
+
+def normalise_types(types: list[str]) -> list[str]:
+    result = []
+    for value in types:
+        upper = value.upper()
+        if upper not in models.SCHEME_TYPES:
+            guess = did_you_mean(upper, list(models.SCHEME_TYPES))
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise DtsError(
+                f"unknown scheme type {value!r}{hint}; types are: {', '.join(models.SCHEME_TYPES)}"
+            )
+        result.append(upper)
+    return result
+
+
+def normalise_statuses(statuses: list[str]) -> list[str]:
+    allowed = [s.value for s in models.Status]
+    for value in statuses:
+        if value not in allowed:
+            guess = did_you_mean(value, allowed)
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(allowed)}")
+    return statuses
+
+
+def normalise_code(code: str) -> str:
+    """`6` -> `06` for departments and regions typed without their leading zero."""
+    code = code.strip().upper()
+    return code.zfill(2) if code.isdigit() and len(code) == 1 else code
+
+
+def build_query(
+    kb: KnowledgeBase,
+    *,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    territory: str | None,
+    text: str | None,
+) -> SchemeQuery:
+    depts = [normalise_code(d) for d in depts]
+    regions = [normalise_code(r) for r in regions]
+    kb.validate_codes(depts, regions)
+    resolved = None
+    if territory:
+        resolved = kb.referential.parse_territory(territory, depts[0] if len(depts) == 1 else None)
+    return SchemeQuery(
+        types=normalise_types(types),
+        depts=depts,
+        regions=regions,
+        statuses=normalise_statuses(statuses),
+        territory=resolved,
+        text=text,
+    )
+
+
+def list_schemes(
+    kb: KnowledgeBase, *, fmt: str = "table", out: TextIO | None = None, **filters: Any
+) -> int:
+    """Print the matching schemes; returns how many there were."""
+    require_loadable(kb)
+    query = build_query(kb, **filters)
+    found = kb.query(query)
+    rows = [scheme_row(kb, loaded) for loaded in found]
+    noun = "scheme" if len(rows) == 1 else "schemes"
+    write_rows(
+        rows,
+        LIST_COLUMNS,
+        fmt,
+        footer=f"{len(rows)} {noun}",
+        json_rows=[record_view(kb, loaded) for loaded in found],
+        out=out,
+    )
+    if fmt in ("csv", "json"):
+        (sys.stderr).write(f"{len(rows)} {noun}\n")
+    return len(rows)
+
+
+def show(kb: KnowledgeBase, record_id: str, fmt: str = "text", out: TextIO | None = None) -> None:
+    require_loadable(kb)
+    out = out or sys.stdout
+    if ":" in record_id:
+        view = territory_summary(kb, record_id)
+    else:
+        loaded = kb.get(record_id) or kb.get(record_id.upper())
+        if loaded is None:
+            every = [i for bucket in kb.records.values() for i in bucket]
+            guess = did_you_mean(record_id, every)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            raise DtsError(
+                f"no record has the id {record_id!r}{hint}; `dts list` shows the schemes"
+            )
+        view = record_view(kb, loaded)
+    if fmt == "json":
+        dump_json(view, out)
+    else:
+        out.write(render_text(view))
+
+
+def territory_summary(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
+    """A territory and every scheme that overlaps it ("what covers Nice?")."""
+    territory = kb.referential.parse_territory(ref)
+    covering = kb.covering(territory)
+    return {
+        "territory": territory_view(kb, territory.ref),
+        "schemes": [scheme_row(kb, loaded) for loaded in covering],
+    }
+
+
+def render_text(view: dict[str, Any], indent: int = 0) -> str:
+    """A readable, YAML-like rendering of a view (no colour, stable, greppable)."""
+    lines: list[str] = []
+    pad = "  " * indent
+    for key, value in view.items():
+        if value in (None, [], {}):
+            continue
+        if isinstance(value, dict):
+            lines.append(f"{pad}{key}:")
+            lines.append(render_text(value, indent + 1).rstrip("\n"))
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            lines.append(f"{pad}{key}:")
+            for item in value:
+                if isinstance(item, dict):
+                    body = render_text(item, indent + 2).rstrip("\n").lstrip()
+                    lines.append(f"{pad}  - {body}")
+                else:
+                    lines.append(f"{pad}  - {cell(item)}")
+        elif isinstance(value, str) and len(value) > 80:
+            lines.append(f"{pad}{key}: {value}")
+        else:
+            lines.append(f"{pad}{key}: {cell(value)}")
+    return "\n".join(line for line in lines if line) + "\n"

@@ -1,0 +1,179 @@
+"""The KnowledgeBase: every record loaded, indexed, and queried."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dtscli import models
+from dtscli.errors import DtsError
+from dtscli.findings import Finding
+from dtscli.loader import LoadedRecord, discover, display_path, load_file
+from dtscli.territories import LocalArea, Referential, Territory, fold
+
+ENV_DATA = "DTS_DATA"
+
+
+def find_data_dir(explicit: Path | None = None, start: Path | None = None) -> Path:
+    """--data-dir, then $DTS_DATA, then the first `data/` with a `schemes/` folder upwards."""
+    chosen = explicit or (Path(os.environ[ENV_DATA]) if os.environ.get(ENV_DATA) else None)
+    if chosen is not None:
+        if not chosen.is_dir():
+            raise DtsError(
+                f"data directory {chosen} does not exist (from --data-dir or {ENV_DATA})"
+            )
+        return chosen
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "schemes").is_dir() and (folder / "territories").is_dir():
+            return folder
+        if (folder / "data" / "schemes").is_dir():
+            return folder / "data"
+    raise DtsError(
+        "no knowledge base found here or in any parent folder; "
+        f"run dts inside a dts repository, or pass --data-dir (or set {ENV_DATA})"
+    )
+
+
+@dataclass
+class SchemeQuery:
+    """Filters of `dts list`; an empty filter lets everything through."""
+
+    types: list[str] = field(default_factory=list)
+    depts: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    territory: Territory | None = None
+    text: str | None = None
+
+
+class KnowledgeBase:
+    """All records of a data directory, with the territory referential behind them."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.records: dict[str, dict[str, LoadedRecord]] = {k: {} for k in models.RECORD_MODELS}
+        self.duplicates: list[tuple[LoadedRecord, LoadedRecord]] = []
+        self.findings: list[Finding] = []
+        self.files: list[tuple[Path, str]] = []
+        self._referential: Referential | None = None
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, data_dir: Path) -> KnowledgeBase:
+        kb = cls(data_dir)
+        kb.files = discover(data_dir)
+        for path, kind in kb.files:
+            loaded, findings = load_file(path, kind, display_path(path))
+            kb.findings.extend(findings)
+            if loaded is not None:
+                kb.add(loaded)
+        return kb
+
+    def add(self, loaded: LoadedRecord) -> None:
+        bucket = self.records[loaded.kind]
+        if loaded.id in bucket:
+            self.duplicates.append((bucket[loaded.id], loaded))
+            return
+        bucket[loaded.id] = loaded
+
+    @property
+    def referential(self) -> Referential:
+        if self._referential is None:
+            referential = Referential.load(self.data_dir / "territories")
+            for loaded in self.records["local-territory"].values():
+                area = loaded.record
+                referential.add_local(
+                    LocalArea(
+                        f"local:{area.id}",
+                        "local",
+                        area.id,
+                        area.name,
+                        tuple(area.communes),
+                        tuple(area.epci),
+                    )
+                )
+            for loaded in self.records["qpv"].values():
+                qpv = loaded.record
+                referential.add_local(
+                    LocalArea(f"qpv:{qpv.id}", "qpv", qpv.id, qpv.name, tuple(qpv.communes))
+                )
+            self._referential = referential
+        return self._referential
+
+    # ------------------------------------------------------------------ access
+
+    def of_kind(self, kind: str) -> list[LoadedRecord]:
+        return list(self.records[kind].values())
+
+    def schemes(self) -> list[LoadedRecord]:
+        return self.of_kind("scheme")
+
+    def get(self, record_id: str) -> LoadedRecord | None:
+        """A record by id, whatever its kind (scheme types by their code, e.g. CLS)."""
+        for bucket in self.records.values():
+            if record_id in bucket:
+                return bucket[record_id]
+        return None
+
+    def find(self, kind: str, record_id: str | None) -> LoadedRecord | None:
+        return self.records[kind].get(record_id) if record_id else None
+
+    def territory(self, ref: str) -> Territory | None:
+        return self.referential.resolve(ref)
+
+    # ------------------------------------------------------------------ queries
+
+    def query(self, query: SchemeQuery) -> list[LoadedRecord]:
+        """Scheme instances matching every filter, in a stable order."""
+        matches = [s for s in self.schemes() if self._matches(s.record, query)]
+        return sorted(matches, key=self.sort_key)
+
+    def sort_key(self, loaded: LoadedRecord) -> tuple:
+        scheme = loaded.record
+        territory = self.territory(scheme.territory)
+        first_dept = min(territory.depts) if territory and territory.depts else "~"
+        return (
+            models.SCHEME_TYPES.index(scheme.type),
+            first_dept,
+            fold(scheme.name),
+            scheme.id,
+        )
+
+    def _matches(self, scheme: models.Scheme, query: SchemeQuery) -> bool:
+        if query.types and scheme.type not in query.types:
+            return False
+        if query.statuses and scheme.status.value not in query.statuses:
+            return False
+        if query.text:
+            needle = fold(query.text)
+            haystack = fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id])))
+            if needle not in haystack:
+                return False
+        if not (query.depts or query.regions or query.territory):
+            return True
+        territory = self.territory(scheme.territory)
+        if territory is None:
+            return False
+        if query.depts and territory.depts.isdisjoint(query.depts):
+            return False
+        if query.regions and territory.regions.isdisjoint(query.regions):
+            return False
+        return not (query.territory and not territory.overlaps(query.territory))
+
+    def covering(self, territory: Territory) -> list[LoadedRecord]:
+        """Every scheme whose territory overlaps `territory`."""
+        return self.query(SchemeQuery(territory=territory))
+
+    def validate_codes(self, depts: Iterable[str], regions: Iterable[str]) -> None:
+        """Refuse department or region codes the referential does not know."""
+        referential = self.referential
+        for dept in depts:
+            if dept not in referential.departements:
+                raise DtsError(f"unknown department {dept!r}; use an INSEE code such as 06 or 2A")
+        for region in regions:
+            if region not in referential.regions:
+                raise DtsError(f"unknown region {region!r}; use an INSEE code such as 93 (PACA)")

@@ -1,0 +1,259 @@
+"""Files -> parsed YAML with positions -> validated records.
+
+The layout of a data directory decides what a file is:
+
+    schemes/<TYPE>.yaml            scheme type        (CLS, CLSM, ASV, PTSM, CPTS, DAC)
+    schemes/<type>/<id>.yaml       scheme instance
+    contacts/<id>.yaml             contact
+    legal/<id>.yaml                legal text
+    documents/<id>.yaml            document
+    territories/qpv/<code>.yaml    quartier prioritaire
+    territories/local/<id>.yaml    local territory
+    territories/*.yaml             the generated official referential (not records)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dtscli import models
+from dtscli.findings import Finding, Severity
+from dtscli.yamlfile import ParsedFile, parse_file
+
+RECORD_FOLDERS: dict[str, str] = {
+    "contacts": "contact",
+    "legal": "legal",
+    "documents": "document",
+    "territories/qpv": "qpv",
+    "territories/local": "local-territory",
+}
+
+
+@dataclass
+class LoadedRecord:
+    """A validated record with the file it came from and its key positions."""
+
+    kind: str
+    record: Any  # a models.Record subclass instance
+    parsed: ParsedFile
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def path(self) -> str:
+        return self.parsed.path
+
+    def position(self, *key_path: str | int) -> tuple[int, int]:
+        return self.parsed.position(key_path)
+
+
+def classify(relative: Path) -> str | None:
+    """The record kind a data file holds, from where it sits; None if it is no record."""
+    parts = relative.parts
+    if relative.suffix not in (".yaml", ".yml"):
+        return None
+    if parts[0] == "schemes":
+        if len(parts) == 2:
+            return "scheme-type"
+        if len(parts) == 3:
+            return "scheme"
+        return "unexpected"
+    folder = "/".join(parts[:-1])
+    if folder in RECORD_FOLDERS:
+        return RECORD_FOLDERS[folder]
+    if parts[0] == "territories" and len(parts) == 2:
+        return None  # generated referential
+    return "unexpected"
+
+
+def discover(data_dir: Path) -> list[tuple[Path, str]]:
+    """Every data file with its kind, in a stable order."""
+    found: list[tuple[Path, str]] = []
+    for root, dirs, files in os.walk(data_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            kind = classify(path.relative_to(data_dir))
+            if kind is not None:
+                found.append((path, kind))
+    return found
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path relative to `base` (default: the working directory), without a leading ./."""
+    base = base or Path.cwd()
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, kind: str, shown_as: str) -> tuple[LoadedRecord | None, list[Finding]]:
+    """Parse and validate one file; every problem comes back as a finding."""
+    parsed = parse_file(path, shown_as)
+    if kind == "unexpected":
+        parsed.add(
+            "layout",
+            Severity.warning,
+            "this file is not in a folder dts knows, so it is not loaded",
+            hint="move it to schemes/, contacts/, legal/, documents/ or territories/",
+        )
+        return None, parsed.findings
+    if parsed.findings and parsed.data is None:
+        return None, parsed.findings
+    if not isinstance(parsed.data, dict):
+        parsed.add(
+            "schema",
+            Severity.error,
+            "a record file must hold one mapping of keys to values",
+            hint="start the file with `id: ...` on its first line",
+        )
+        return None, parsed.findings
+    model = models.RECORD_MODELS[kind]
+    try:
+        record = model.model_validate(parsed.data)
+    except ValidationError as error:
+        report_validation_error(error, model, parsed)
+        return None, parsed.findings
+    return LoadedRecord(kind, record, parsed), parsed.findings
+
+
+# ---------------------------------------------------------------- schema errors
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
+    """The part of a pydantic location that exists in the data (drops union branch names)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node:
+            path.append(part)  # a missing key: report it at its parent
+            break
+    return tuple(path)
+
+
+def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Names of the fields allowed at the mapping that holds loc[-1]."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(file)"
+
+
+def report_validation_error(
+    error: ValidationError, model: type[BaseModel], parsed: ParsedFile
+) -> None:
+    seen: set[tuple[str | int, ...]] = set()
+    errors = error.errors(include_url=False)
+    # A misspelt key shows up twice: as an unknown key and as a missing one. Report it once.
+    guessed: set[tuple[Any, ...]] = set()
+    for item in errors:
+        if item["type"] == "extra_forbidden":
+            guess = did_you_mean(str(item["loc"][-1]), _field_names(model, tuple(item["loc"])))
+            if guess:
+                guessed.add((*tuple(item["loc"])[:-1], guess))
+    for item in errors:
+        if item["type"] == "missing" and tuple(item["loc"]) in guessed:
+            continue
+        loc = tuple(item["loc"])
+        path = _data_path(loc, parsed.data)
+        if path in seen:
+            continue  # one finding per place: a union reports once per branch
+        seen.add(path)
+        kind, value = item["type"], item.get("input")
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = _field_names(model, loc)
+            guess = did_you_mean(key, allowed)
+            parsed.add(
+                "schema-unknown-key",
+                Severity.error,
+                f"unknown key {key!r}" + (f" (did you mean {guess!r}?)" if guess else ""),
+                path,
+                hint=f"allowed keys here: {', '.join(allowed)}" if allowed else None,
+            )
+        elif kind == "missing":
+            parsed.add(
+                "schema-missing-key",
+                Severity.error,
+                f"required key {loc[-1]!r} is missing"
+                + (f" in {_dotted(path[:-1])}" if path[:-1] else ""),
+                path[:-1],
+                hint=f"add `{loc[-1]}:`",
+            )
+        elif kind in ("enum", "literal_error"):
+            expected = item.get("ctx", {}).get("expected", "")
+            choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+            guess = did_you_mean(str(value), [c for c in choices if c])
+            parsed.add(
+                "schema-value",
+                Severity.error,
+                f"{_dotted(path)}: {value!r} is not allowed; expected {expected}"
+                + (f" (did you mean {guess!r}?)" if guess else ""),
+                path,
+            )
+        else:
+            parsed.add(
+                "schema-value",
+                Severity.error,
+                f"{_dotted(path)}: {item['msg']} (got {value!r})"
+                if not isinstance(value, dict | list)
+                else f"{_dotted(path)}: {item['msg']}",
+                path,
+                hint=_hint_for(kind),
+            )
+
+
+def _hint_for(kind: str) -> str | None:
+    return {
+        "string_type": "quote the value: codes and ids are text",
+        "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
+        "date_parsing": "write dates as YYYY-MM-DD",
+        "date_type": "write dates as YYYY-MM-DD",
+        "string_pattern_mismatch": "see the README for the format of ids, codes and territories",
+        "list_type": "write a YAML list: one `- item` per line",
+    }.get(kind)

@@ -1,0 +1,96 @@
+"""Write rows as a rich table, JSON, CSV or Markdown. rich is imported only for tables."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, TextIO
+
+FORMATS = ("table", "json", "csv", "md")
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_jsonable(v) for v in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    return value
+
+
+def dump_json(value: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    json.dump(to_jsonable(value), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def cell(value: Any) -> str:
+    """A value as table text: lists joined, None empty, dates ISO."""
+    value = to_jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]]) -> str:
+    header = "| " + " | ".join(title for _, title in columns) + " |"
+    rule = "| " + " | ".join("---" for _ in columns) + " |"
+    lines = [header, rule]
+    for row in rows:
+        lines.append("| " + " | ".join(md_escape(cell(row.get(key))) for key, _ in columns) + " |")
+    return "\n".join(lines)
+
+
+def write_rows(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+    json_rows: Sequence[Any] | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Write rows in one of FORMATS. `json_rows` lets JSON carry richer objects than the table."""
+    out = out or sys.stdout
+    if fmt == "json":
+        dump_json(list(json_rows if json_rows is not None else rows), out)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([key for key, _ in columns])
+        for row in rows:
+            writer.writerow([cell(row.get(key)) for key, _ in columns])
+        out.write(buffer.getvalue())
+    elif fmt == "md":
+        out.write(markdown_table(columns, rows) + "\n")
+        if footer:
+            out.write(f"\n{footer}\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for _, heading in columns:
+            table.add_column(heading, overflow="fold")
+        for row in rows:
+            table.add_row(*(cell(row.get(key)) for key, _ in columns))
+        console = Console(file=out, width=None if out.isatty() else 200)
+        console.print(table)
+        if footer:
+            console.print(footer)

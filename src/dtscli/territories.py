@@ -1,0 +1,301 @@
+"""The territory referential and the resolution of `kind:code` territory strings.
+
+The official divisions (régions, départements, EPCI, communes) are generated YAML files
+under data/territories/ with one JSON record per line, so they are read line by line
+with json (fast) and fall back to a YAML parser if someone reformatted them. Local
+territories and QPV are hand-written records handed in by the knowledge base.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from dtscli.errors import DtsError
+
+REFERENTIAL_FILES = ("regions", "departements", "epci", "communes")
+
+
+class Commune(NamedTuple):
+    code: str
+    name: str
+    dept: str | None
+    region: str | None
+    epci: str | None
+    population: int | None
+
+
+class Epci(NamedTuple):
+    code: str
+    name: str
+    kind: str
+    population: int | None
+    communes: tuple[str, ...]
+
+
+class Departement(NamedTuple):
+    code: str
+    name: str
+    region: str
+    population: int | None
+
+
+class Region(NamedTuple):
+    code: str
+    name: str
+    population: int | None
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A resolved territory: what it is called and which communes, departments it covers."""
+
+    ref: str
+    kind: str
+    code: str
+    name: str
+    communes: frozenset[str]
+    depts: frozenset[str]
+    regions: frozenset[str]
+    population: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})" if self.kind in ("commune", "dept") else self.name
+
+    def overlaps(self, other: Territory) -> bool:
+        if self.communes and other.communes:
+            return not self.communes.isdisjoint(other.communes)
+        return self.ref == other.ref
+
+
+@dataclass(frozen=True)
+class LocalArea:
+    """A hand-written territory (local grouping or QPV) as the referential needs it."""
+
+    ref: str
+    kind: str
+    code: str
+    name: str
+    communes: tuple[str, ...]
+    epci: tuple[str, ...] = ()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-light form used for name search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for char in "-'’":
+        plain = plain.replace(char, " ")
+    return " ".join(plain.split())
+
+
+def _read_records(path: Path, key: str) -> list[dict]:
+    """Read a generated referential file: JSON lines under `key:`, YAML as a fallback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DtsError(
+            f"{path}: cannot read the territory referential ({error.strerror}); "
+            "re-create it with scripts/import_territories.py"
+        ) from error
+    records: list[dict] = []
+    try:
+        for line in text.splitlines():
+            if line.startswith("  - {"):
+                records.append(json.loads(line[4:]))
+    except json.JSONDecodeError:
+        records = []
+    if records:
+        return records
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as error:
+        raise DtsError(f"{path}: the territory referential does not parse: {error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise DtsError(f"{path}: expected a list under `{key}:`; re-run the import script")
+    return data[key]
+
+
+class Referential:
+    """Official divisions plus the hand-written local territories and QPV."""
+
+    def __init__(
+        self,
+        regions: dict[str, Region],
+        departements: dict[str, Departement],
+        epcis: dict[str, Epci],
+        communes: dict[str, Commune],
+    ) -> None:
+        self.regions = regions
+        self.departements = departements
+        self.epcis = epcis
+        self.communes = communes
+        self.locals: dict[str, LocalArea] = {}
+        self.qpvs: dict[str, LocalArea] = {}
+        self._by_dept: dict[str, list[str]] | None = None
+        self._by_name: dict[str, list[str]] | None = None
+        self._cache: dict[str, Territory | None] = {}
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, folder: Path) -> Referential:
+        missing = [name for name in REFERENTIAL_FILES if not (folder / f"{name}.yaml").exists()]
+        if missing:
+            raise DtsError(
+                f"{folder}: the territory referential is missing ({', '.join(missing)}.yaml); "
+                "generate it with scripts/import_territories.py"
+            )
+        try:
+            regions = {
+                r["code"]: Region(r["code"], r["name"], r.get("population"))
+                for r in _read_records(folder / "regions.yaml", "regions")
+            }
+            departements = {
+                d["code"]: Departement(d["code"], d["name"], d["region"], d.get("population"))
+                for d in _read_records(folder / "departements.yaml", "departements")
+            }
+            epcis = {
+                e["code"]: Epci(
+                    e["code"], e["name"], e["kind"], e.get("population"), tuple(e["communes"])
+                )
+                for e in _read_records(folder / "epci.yaml", "epci")
+            }
+            communes = {
+                c["code"]: Commune(
+                    c["code"], c["name"], c["dept"], c["region"], c["epci"], c["population"]
+                )
+                for c in _read_records(folder / "communes.yaml", "communes")
+            }
+        except (KeyError, TypeError) as error:
+            raise DtsError(
+                f"{folder}: a referential record lacks {error}; "
+                "re-run scripts/import_territories.py"
+            ) from error
+        return cls(regions, departements, epcis, communes)
+
+    def add_local(self, area: LocalArea) -> None:
+        target = self.qpvs if area.kind == "qpv" else self.locals
+        target[area.code] = area
+        self._cache.clear()
+
+    # ------------------------------------------------------------------ indexes
+
+    def communes_of_dept(self, dept: str) -> list[str]:
+        if self._by_dept is None:
+            self._by_dept = {}
+            for commune in self.communes.values():
+                if commune.dept:
+                    self._by_dept.setdefault(commune.dept, []).append(commune.code)
+        return self._by_dept.get(dept, [])
+
+    def communes_of_region(self, region: str) -> list[str]:
+        codes: list[str] = []
+        for dept in self.departements.values():
+            if dept.region == region:
+                codes.extend(self.communes_of_dept(dept.code))
+        return codes
+
+    # ------------------------------------------------------------------ resolution
+
+    def resolve(self, ref: str) -> Territory | None:
+        """Resolve `kind:code`; None when the code is unknown (callers report it)."""
+        if ref not in self._cache:
+            self._cache[ref] = self._resolve(ref)
+        return self._cache[ref]
+
+    def _resolve(self, ref: str) -> Territory | None:
+        kind, _, code = ref.partition(":")
+        if kind == "commune":
+            commune = self.communes.get(code)
+            if commune is None:
+                return None
+            return self._territory(ref, kind, code, commune.name, [code])
+        if kind == "epci":
+            epci = self.epcis.get(code)
+            if epci is None:
+                return None
+            return self._territory(ref, kind, code, epci.name, epci.communes)
+        if kind == "dept":
+            dept = self.departements.get(code)
+            if dept is None:
+                return None
+            return self._territory(ref, kind, code, dept.name, self.communes_of_dept(code))
+        if kind == "region":
+            region = self.regions.get(code)
+            if region is None:
+                return None
+            return self._territory(ref, kind, code, region.name, self.communes_of_region(code))
+        if kind in ("local", "qpv"):
+            area = (self.locals if kind == "local" else self.qpvs).get(code)
+            if area is None:
+                return None
+            codes = set(area.communes)
+            for epci_code in area.epci:
+                epci = self.epcis.get(epci_code)
+                if epci is not None:
+                    codes.update(epci.communes)
+            territory = self._territory(ref, kind, code, area.name, codes)
+            if kind == "qpv":  # a QPV is part of its communes: no commune population
+                return replace(territory, population=None)
+            return territory
+        return None
+
+    def _territory(
+        self, ref: str, kind: str, code: str, name: str, codes: Iterable[str]
+    ) -> Territory:
+        communes = frozenset(c for c in codes if c in self.communes)
+        depts = frozenset(d for c in communes if (d := self.communes[c].dept))
+        regions = frozenset(r for c in communes if (r := self.communes[c].region))
+        if kind == "dept":
+            depts = frozenset({code})
+            regions = frozenset({self.departements[code].region})
+        elif kind == "region":
+            regions = frozenset({code})
+        populations = [self.communes[c].population for c in communes]
+        population = sum(p for p in populations if p is not None) if communes else None
+        return Territory(ref, kind, code, name, communes, depts, regions, population)
+
+    def find_by_name(self, name: str, dept: str | None = None) -> list[Territory]:
+        """Communes and EPCI whose name matches (accent- and case-insensitive)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for commune in self.communes.values():
+                self._by_name.setdefault(fold(commune.name), []).append(f"commune:{commune.code}")
+            for epci in self.epcis.values():
+                self._by_name.setdefault(fold(epci.name), []).append(f"epci:{epci.code}")
+            for area in self.locals.values():
+                self._by_name.setdefault(fold(area.name), []).append(area.ref)
+        found = [t for ref in self._by_name.get(fold(name), []) if (t := self.resolve(ref))]
+        if dept is not None:
+            found = [t for t in found if dept in t.depts]
+        return found
+
+    def parse_territory(self, text: str, dept: str | None = None) -> Territory:
+        """A territory the user typed: `kind:code` or a name (with `dept` when ambiguous)."""
+        if ":" in text:
+            territory = self.resolve(text)
+            if territory is None:
+                raise DtsError(f"unknown territory {text!r}: no such code in the referential")
+            return territory
+        found = self.find_by_name(text, dept)
+        if not found:
+            where = f" in department {dept}" if dept else ""
+            raise DtsError(
+                f"no commune, EPCI or local territory is called {text!r}{where}; "
+                "give a code such as commune:06088"
+            )
+        if len(found) > 1:
+            candidates = ", ".join(
+                f"{t.name} ({t.ref}, dept {'/'.join(sorted(t.depts))})" for t in found
+            )
+            raise DtsError(f"{text!r} is ambiguous: {candidates}; add --dept or give the code")
+        return found[0]

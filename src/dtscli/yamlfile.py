@@ -1,0 +1,281 @@
+"""Read one YAML file into plain Python data, keeping the line and column of every key.
+
+Every problem met on the way (not UTF-8, bad syntax, duplicate keys, aliases, unquoted
+codes that YAML read as numbers) becomes a Finding; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dtscli.findings import Finding, Severity
+
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_FILE_BYTES = 1_000_000
+# Keys whose values are official codes of a fixed width: an unquoted `06088` reads as 6088.
+CODE_WIDTHS: dict[str, int] = {"communes": 5, "epci": 9, "dept": 2, "region": 2}
+
+
+@dataclass
+class ParsedFile:
+    """A YAML file turned into plain data, with the position of every key and item."""
+
+    path: str
+    data: Any = None
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def position(self, key_path: Path_) -> Position:
+        """The position of key_path, or of its nearest ancestor that has one."""
+        path = tuple(key_path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def add(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        key_path: Path_ = (),
+        hint: str | None = None,
+        position: Position | None = None,
+    ) -> None:
+        line, column = position or self.position(key_path)
+        record_id = self.data.get("id") if isinstance(self.data, dict) else None
+        self.findings.append(
+            Finding(
+                self.path,
+                line,
+                column,
+                rule,
+                severity,
+                message,
+                hint,
+                record_id if isinstance(record_id, str) else None,
+            )
+        )
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _mark_position(error: Exception) -> Position:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
+
+
+def read_text(raw: bytes, parsed: ParsedFile) -> str | None:
+    """Decode UTF-8 (with or without BOM); report the first bad byte's line otherwise."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        parsed.add(
+            "yaml-encoding",
+            Severity.error,
+            f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
+            hint="save the file as UTF-8",
+            position=(line, column),
+        )
+        return None
+
+
+def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
+    """Parse one file; I/O, encoding and syntax problems come back as findings."""
+    parsed = ParsedFile(display_path or str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            parsed.add(
+                "yaml-file-size",
+                Severity.error,
+                f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a record",
+                hint="split it: one record per file",
+            )
+            return parsed
+        raw = path.read_bytes()
+    except OSError as error:
+        parsed.add("yaml-syntax", Severity.error, f"cannot read the file: {error.strerror}")
+        return parsed
+    text = read_text(raw, parsed)
+    if text is None:
+        return parsed
+    return parse_text(text, parsed)
+
+
+def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if "\t" in text:
+        for number, line in enumerate(text.splitlines(), start=1):
+            indent = len(line) - len(line.lstrip(" \t"))
+            if "\t" in line[:indent]:
+                parsed.add(
+                    "yaml-tabs",
+                    Severity.error,
+                    "a tab is used for indentation",
+                    hint="indent with spaces (two per level)",
+                    position=(number, line.index("\t") + 1),
+                )
+                return parsed
+    if ("&" in text or "*" in text) and _refuse_anchors(text, parsed):
+        return parsed
+    try:
+        node = _yaml().load(text)
+    except DuplicateKeyError as error:
+        key = str(getattr(error, "problem", "")).split('"')
+        name = key[1] if len(key) > 1 else "a key"
+        parsed.add(
+            "yaml-duplicate-key",
+            Severity.error,
+            f"duplicate key {name!r}: YAML would silently keep only one of them",
+            hint="remove or merge one of the two",
+            position=_mark_position(error),
+        )
+        return parsed
+    except MarkedYAMLError as error:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        parsed.add(
+            "yaml-syntax",
+            Severity.error,
+            f"YAML syntax error: {problem}",
+            hint="check indentation, quotes and colons on this line",
+            position=_mark_position(error),
+        )
+        return parsed
+    except (YAMLError, ValueError, RecursionError) as error:
+        parsed.add("yaml-syntax", Severity.error, f"YAML error: {error}".splitlines()[0])
+        return parsed
+    parsed.positions[()] = (1, 1)
+    parsed.data = _plain(node, (), parsed, set())
+    return parsed
+
+
+def _refuse_anchors(text: str, parsed: ParsedFile) -> bool:
+    """Scan the event stream for anchors and aliases; report the first and refuse the file.
+
+    Done before any object is built, so an alias bomb is refused in the time of one scan.
+    """
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent
+
+    try:
+        for event in _yaml().parse(text):
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                parsed.add(
+                    "yaml-anchors",
+                    Severity.error,
+                    "anchors (&name) and aliases (*name) are not allowed in data files",
+                    hint="write the values out in full",
+                    position=(mark.line + 1, mark.column + 1),
+                )
+                return True
+    except YAMLError:
+        return False  # the loader reports the syntax error with its position
+    return False
+
+
+def _set_position(parsed: ParsedFile, key_path: Path_, lc: Any) -> None:
+    if lc is not None:
+        parsed.positions[key_path] = (lc[0] + 1, lc[1] + 1)
+
+
+def _plain(node: Any, key_path: Path_, parsed: ParsedFile, seen: set[int]) -> Any:
+    """Convert ruamel's round-trip objects to plain data, recording positions.
+
+    Aliases are refused, not expanded: an alias bomb must not blow up memory.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap | CommentedSeq):
+        if id(node) in seen:  # an alias the event scan missed: never expand it
+            return None
+        seen.add(id(node))
+    if isinstance(node, CommentedMap):
+        result: dict[str, Any] = {}
+        for key in node:
+            child_path = (*key_path, str(key))
+            with contextlib.suppress(KeyError, TypeError):
+                _set_position(parsed, child_path, node.lc.key(key))
+            if not isinstance(key, str):
+                parsed.add(
+                    "schema",
+                    Severity.error,
+                    f"key {key!r} is not text",
+                    child_path,
+                    hint="keys are lower-case words such as `status`",
+                )
+            result[str(key)] = _plain(node[key], child_path, parsed, seen)
+            _restore_code(result, str(key), child_path, parsed)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, item in enumerate(node):
+            child_path = (*key_path, index)
+            with contextlib.suppress(KeyError, TypeError, IndexError):
+                _set_position(parsed, child_path, node.lc.item(index))
+            items.append(_plain(item, child_path, parsed, seen))
+        return items
+    return _scalar(node)
+
+
+def _scalar(value: Any) -> Any:
+    """ruamel subclasses of str/int/float/bool become the plain built-ins."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _restore_code(mapping: dict[str, Any], key: str, key_path: Path_, parsed: ParsedFile) -> None:
+    """Turn an unquoted code that YAML read as a number back into its text, with a warning."""
+    width = CODE_WIDTHS.get(key)
+    if width is None:
+        return
+    value = mapping[key]
+
+    def fix(number: Any, at: Path_) -> Any:
+        if isinstance(number, int) and not isinstance(number, bool) and len(str(number)) <= width:
+            code = str(number).zfill(width)
+            parsed.add(
+                "unquoted-code",
+                Severity.warning,
+                f"code {code!r} was written without quotes; YAML read it as the number {number}",
+                at,
+                hint=f"quote it: '{code}'",
+            )
+            return code
+        return number
+
+    if isinstance(value, list):
+        mapping[key] = [fix(item, (*key_path, index)) for index, item in enumerate(value)]
+    else:
+        mapping[key] = fix(value, key_path)

@@ -1,0 +1,74 @@
+"""Shared fixtures: the shipped knowledge base, and small hand-made ones built per test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dtscli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data"
+REFERENTIAL = ("regions.yaml", "departements.yaml", "epci.yaml", "communes.yaml")
+
+DOCUMENT = """\
+id: doc-test
+kind: rapport
+title: Document de test
+date: 2024-01-01
+"""
+
+
+class MiniBase:
+    """A data directory in tmp_path with the real referential and hand-written records."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        territories = root / "territories"
+        territories.mkdir(parents=True)
+        for name in REFERENTIAL:
+            (territories / name).symlink_to(SHIPPED / "territories" / name)
+        (root / "schemes").mkdir()
+        self.write("documents/doc-test.yaml", DOCUMENT)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def scheme(
+        self, id_: str, type_: str, territory: str, status: str = "active", **extra: str
+    ) -> Path:
+        lines = [
+            f"id: {id_}",
+            f"type: {type_}",
+            f"name: {extra.pop('name', 'Démarche ' + id_)}",
+            f"territory: {territory}",
+            f"status: {status}",
+        ]
+        lines += [f"{key}: {value}" for key, value in extra.items()]
+        lines += ["sources:", "  - document: doc-test", "    as_of: 2024-01-01"]
+        return self.write(f"schemes/{type_.lower()}/{id_}.yaml", "\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> MiniBase:
+    return MiniBase(tmp_path / "data")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner):
+    def run(*args: str, data: Path | None = SHIPPED):
+        extra = ["--data-dir", str(data)] if data is not None else []
+        return runner.invoke(app, [*args, *extra], catch_exceptions=False)
+
+    return run
