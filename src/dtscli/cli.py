@@ -141,6 +141,18 @@ def show(
     _run(action)
 
 
+# ---- dts check / dts rules (issue: the gate on data pull requests) ---- begin
+# ---- dts check / dts rules ---- end
+
+
+# ---- dts sheet (issue: fact sheets) ---- begin
+# ---- dts sheet ---- end
+
+
+# ---- dts stats (issue: steering figures) ---- begin
+# ---- dts stats ---- end
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
     try:
