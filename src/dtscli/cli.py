@@ -142,6 +142,70 @@ def show(
 
 
 # ---- dts check / dts rules (issue: the gate on data pull requests) ---- begin
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Only report on these files or folders (the whole base is loaded)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
+    ] = "text",
+    strict: Annotated[bool, typer.Option(help="Exit 1 on warnings too.")] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only report on files git says changed since this ref (e.g. origin/main)."
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(envvar="DTS_TODAY", help="Evaluate dates as of this day (YYYY-MM-DD)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Check the knowledge base: YAML, schema, identity, references, scale, law, dates,
+    contacts, sources. Exit 0 when clean (warnings allowed unless --strict), 1 on errors,
+    2 on usage errors.
+
+    Examples: dts check · dts check --changed-since origin/main --format github ·
+    dts check data/schemes/clsm/clsm-nice.yaml
+    """
+    from dtscli import checking
+
+    def action() -> None:
+        _check_format(fmt, ("text", "json", "github", "sarif"))
+        code = checking.check_command(
+            data_dir=data_dir,
+            paths=paths or [],
+            fmt=fmt,
+            strict=strict,
+            changed_since=changed_since,
+            today=today,
+            output=output,
+        )
+        raise typer.Exit(code)
+
+    _run(action)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+) -> None:
+    """List the rules of `dts check` with their severity, family and rationale."""
+    from dtscli import checking
+
+    def action() -> None:
+        _check_format(fmt, ("table", "json", "csv", "md"))
+        checking.list_rules(fmt)
+
+    _run(action)
+
+
 # ---- dts check / dts rules ---- end
 
 
@@ -150,6 +214,79 @@ def show(
 
 
 # ---- dts stats (issue: steering figures) ---- begin
+@app.command()
+def stats(
+    view: Annotated[
+        str,
+        typer.Argument(help="summary (all four, compact), counts, completeness, coverage or gaps."),
+    ] = "summary",
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
+    ] = None,
+    dept: Annotated[
+        list[str] | None,
+        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Statuses that count (repeatable). Default: counts show every status; coverage, "
+            "gaps and published counts without a status use every status except intention "
+            "and expired.",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[str, typer.Option(help="Group counts and coverage by dept or region.")] = "dept",
+    min_population: Annotated[
+        int, typer.Option(help="Gaps: communes with at least this many inhabitants.")
+    ] = 10_000,
+    fmt: Format = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Steering figures: counts by department and status, published counts against the base,
+    population coverage, and the large communes without a CLS or a CLSM.
+
+    \b
+    Views:
+      counts        instances by department (or --by region) x type, one column per status
+      completeness  each published count (« 19 CLSM en PACA ») against what the base holds
+      coverage      population living in a commune a scheme of the type covers (once each)
+      gaps          communes of at least --min-population inhabitants with no CLS / no CLSM
+    Schemes on a QPV cover part of a commune: left out of coverage and gaps.
+
+    \b
+    Examples:
+      dts stats --region 93                      all four views for PACA
+      dts stats completeness --type CLSM --region 93
+      dts stats coverage --type CLSM --dept 06
+      dts stats gaps --region 93 --format csv > gaps.csv
+      dts stats counts --by region --status active
+    """
+    from dtscli import stats as steering
+
+    def action() -> None:
+        steering.check_view(view)
+        _check_format(fmt, ("table", "json", "csv", "md"))
+        steering.run(
+            _load(data_dir),
+            view,
+            fmt=fmt,
+            types=type_ or [],
+            depts=dept or [],
+            regions=region or [],
+            statuses=status or [],
+            by=by,
+            min_population=min_population,
+        )
+
+    _run(action)
+
+
 # ---- dts stats ---- end
 
 

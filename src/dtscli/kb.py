@@ -52,26 +52,35 @@ class SchemeQuery:
 class KnowledgeBase:
     """All records of a data directory, with the territory referential behind them."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, base: Path | None = None) -> None:
         self.data_dir = data_dir
+        self.base = base  # paths in findings are relative to it (None: the working directory)
         self.records: dict[str, dict[str, LoadedRecord]] = {k: {} for k in models.RECORD_MODELS}
         self.duplicates: list[tuple[LoadedRecord, LoadedRecord]] = []
         self.findings: list[Finding] = []
         self.files: list[tuple[Path, str]] = []
+        self.unreadable: set[str] = set()  # file stems of records that did not validate
         self._referential: Referential | None = None
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, data_dir: Path) -> KnowledgeBase:
-        kb = cls(data_dir)
+    def load(cls, data_dir: Path, base: Path | None = None) -> KnowledgeBase:
+        """Load every record; paths in findings are shown relative to `base` (default: cwd)."""
+        kb = cls(data_dir, base)
         kb.files = discover(data_dir)
         for path, kind in kb.files:
-            loaded, findings = load_file(path, kind, display_path(path))
+            loaded, findings = load_file(path, kind, kb.display(path))
             kb.findings.extend(findings)
             if loaded is not None:
                 kb.add(loaded)
+            elif kind != "unexpected":
+                kb.unreadable.add(path.stem)
         return kb
+
+    def display(self, path: Path) -> str:
+        """How a path is shown in findings: relative to `base`, no leading ./."""
+        return display_path(path, self.base)
 
     def add(self, loaded: LoadedRecord) -> None:
         bucket = self.records[loaded.kind]

@@ -1,0 +1,99 @@
+"""What `dts check` and `dts rules` do, callable without the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from dtscli.checks.registry import all_rules
+from dtscli.checks.report import write_report
+from dtscli.checks.runner import (
+    Report,
+    changed_files,
+    load_config,
+    repository_root,
+    run_checks,
+    select_paths,
+)
+from dtscli.errors import DtsError
+from dtscli.fileio import write_atomically
+from dtscli.kb import KnowledgeBase, find_data_dir
+from dtscli.output import write_rows
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise DtsError(f"--today {text!r}: write the date as YYYY-MM-DD") from error
+
+
+def check_base(
+    data_dir: Path,
+    paths: list[Path] | None = None,
+    changed_since: str | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Load the whole base, run every rule, keep the findings of the selected files."""
+    root = repository_root(data_dir)
+    kb = KnowledgeBase.load(data_dir, base=root)
+    config = load_config(data_dir)
+    only: set[Path] | None = None
+    deleted = False
+    if paths:
+        only = select_paths(paths)
+    if changed_since:
+        if root is None:
+            raise DtsError("--changed-since needs the data to be in a git repository")
+        changed, deleted = changed_files(root, changed_since)
+        only = changed if only is None else only & changed
+    return run_checks(kb, config, today, only, keep_references=deleted)
+
+
+def check_command(
+    *,
+    data_dir: Path | None,
+    paths: list[Path],
+    fmt: str,
+    strict: bool,
+    changed_since: str | None,
+    today: str | None,
+    output: Path | None,
+) -> int:
+    report = check_base(find_data_dir(data_dir), paths, changed_since, parse_day(today))
+    if output is not None:
+        buffer = io.StringIO()
+        write_report(report, fmt, buffer)
+        write_atomically(output, buffer.getvalue())
+        sys.stderr.write(f"wrote {output}\n")
+    else:
+        write_report(report, fmt, sys.stdout, colour=fmt == "text" and sys.stdout.isatty())
+    return report.exit_code(strict)
+
+
+def list_rules(fmt: str) -> None:
+    rules = sorted(all_rules().values(), key=lambda r: (r.family, r.name))
+    rows = [
+        {
+            "name": r.name,
+            "family": r.family,
+            "severity": r.severity.value,
+            "legal": r.legal,
+            "options": ", ".join(f"{k}={v}" for k, v in r.options),
+            "rationale": r.rationale,
+        }
+        for r in rules
+    ]
+    columns = (
+        ("name", "Rule"),
+        ("family", "Family"),
+        ("severity", "Severity"),
+        ("legal", "Legal text"),
+        ("options", "Options"),
+        ("rationale", "Rationale"),
+    )
+    write_rows(rows, columns, fmt, footer=f"{len(rows)} rules")

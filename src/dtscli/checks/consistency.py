@@ -1,0 +1,40 @@
+"""Consistency between schemes: links the texts ask for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dtscli.checks.registry import Context, declare, finding
+from dtscli.findings import Finding, Severity
+from dtscli.kb import KnowledgeBase
+
+
+@declare(
+    "cls-without-clsm",
+    "consistency",
+    Severity.info,
+    "The 3DS law links a CLS's mental-health section to local mental-health work (CLSM).",
+    legal="loi-2022-217",
+)
+def cls_without_clsm(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    clsm_territories = [
+        t
+        for loaded in kb.schemes()
+        if loaded.record.type == "CLSM"
+        if (t := kb.territory(loaded.record.territory)) is not None
+    ]
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        if scheme.type != "CLS" or scheme.status.value in ("expired",):
+            continue
+        territory = kb.territory(scheme.territory)
+        if territory is None:
+            continue
+        if not any(territory.overlaps(other) for other in clsm_territories):
+            yield finding(
+                "cls-without-clsm",
+                loaded,
+                f"no CLSM in the base covers any part of {territory.name}",
+                "territory",
+                hint="record the CLSM if there is one, or plan one with the mental-health axis",
+            )

@@ -1,0 +1,102 @@
+"""Contacts: e-mails and phones well formed, people's details sourced and recently checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from dtscli.checks.registry import Context, declare, finding
+from dtscli.findings import Finding, Severity
+from dtscli.kb import KnowledgeBase
+from dtscli.models import EMAIL_RE
+
+PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
+
+
+@declare("contact-email", "contacts", Severity.error, "A malformed e-mail address bounces.")
+def contact_email(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.of_kind("contact"):
+        email = loaded.record.email
+        if email is not None and not EMAIL_RE.match(email):
+            yield finding(
+                "contact-email",
+                loaded,
+                f"{email!r} is not a valid e-mail address",
+                "email",
+                hint="write it as name@domain.fr, without spaces or 'mailto:'",
+            )
+
+
+@declare(
+    "contact-phone",
+    "contacts",
+    Severity.error,
+    "French numbers have ten digits (or +33 and nine) so that people can dial them.",
+)
+def contact_phone(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.of_kind("contact"):
+        phone = loaded.record.phone
+        if phone is not None and not PHONE_RE.match(phone.strip()):
+            yield finding(
+                "contact-phone",
+                loaded,
+                f"{phone!r} is not a French phone number",
+                "phone",
+                hint="write it as '04 91 00 00 00' or '+33 4 91 00 00 00'",
+            )
+
+
+@declare(
+    "contact-verified",
+    "contacts",
+    Severity.error,
+    "Personal data: a person's details carry the date they were last verified.",
+)
+def contact_verified(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.of_kind("contact"):
+        contact = loaded.record
+        if contact.kind == "person" and contact.verified_on is None:
+            yield finding(
+                "contact-verified",
+                loaded,
+                "a person's contact details need `verified_on`",
+                "kind",
+                hint="add `verified_on: YYYY-MM-DD`, the date you checked them",
+            )
+        elif contact.verified_on and contact.verified_on > ctx.today:
+            yield finding(
+                "contact-verified",
+                loaded,
+                f"verified_on {contact.verified_on} is in the future",
+                "verified_on",
+            )
+
+
+@declare(
+    "contact-stale",
+    "contacts",
+    Severity.warning,
+    "People change jobs: details not verified for 18 months are probably out of date.",
+    options=(("max_age_months", 18),),
+)
+def contact_stale(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    months = int(ctx.option("contact-stale", "max_age_months", 18))
+    limit = _months_before(ctx.today, months)
+    for loaded in kb.of_kind("contact"):
+        contact = loaded.record
+        if contact.verified_on and contact.verified_on < limit:
+            yield finding(
+                "contact-stale",
+                loaded,
+                f"contact details last verified on {contact.verified_on}, "
+                f"more than {months} months ago",
+                "verified_on",
+                hint="check them again and update verified_on",
+            )
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return dt.date(year, month + 1, min(day.day, 28))

@@ -1,0 +1,101 @@
+"""Time: dates in order, durations within the type's, status that agrees with the dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dtscli.checks.registry import Context, declare, finding
+from dtscli.findings import Finding, Severity
+from dtscli.kb import KnowledgeBase
+
+
+@declare("date-order", "time", Severity.error, "A scheme cannot end before it is signed.")
+def date_order(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        if scheme.signed_on and scheme.end_on and scheme.end_on < scheme.signed_on:
+            yield finding(
+                "date-order",
+                loaded,
+                f"end_on {scheme.end_on} is before signed_on {scheme.signed_on}",
+                "end_on",
+                hint="check both dates against the source",
+            )
+
+
+@declare(
+    "duration-exceeds-type",
+    "time",
+    Severity.warning,
+    "A CLS or a PTSM runs for five years; a longer one is usually a typo in a date.",
+)
+def duration_exceeds_type(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    tolerance = int(ctx.option("duration-exceeds-type", "tolerance_days", 31))
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        scheme_type = kb.find("scheme-type", scheme.type)
+        if not (scheme.signed_on and scheme.end_on and scheme_type):
+            continue
+        years = scheme_type.record.duration_years
+        if years is None:
+            continue
+        limit = scheme.signed_on.replace(year=scheme.signed_on.year + years)
+        if (scheme.end_on - limit).days > tolerance:
+            yield finding(
+                "duration-exceeds-type",
+                loaded,
+                f"this {scheme.type} runs from {scheme.signed_on} to {scheme.end_on}, "
+                f"longer than the {years} years of its type",
+                "end_on",
+                hint="check the dates; a renewal is a new signature date",
+            )
+
+
+@declare(
+    "active-but-ended",
+    "time",
+    Severity.warning,
+    "A scheme whose end date has passed is probably expired or being renewed.",
+)
+def active_but_ended(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        if scheme.status.value == "active" and scheme.end_on and scheme.end_on < ctx.today:
+            yield finding(
+                "active-but-ended",
+                loaded,
+                f"status is active but end_on {scheme.end_on} has passed: expired?",
+                "status",
+                hint="set status to expired or renewal, or correct end_on",
+            )
+
+
+@declare("signed-in-future", "time", Severity.error, "A signature date cannot be in the future.")
+def signed_in_future(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        if scheme.signed_on and scheme.signed_on > ctx.today:
+            yield finding(
+                "signed-in-future",
+                loaded,
+                f"signed_on {scheme.signed_on} is in the future",
+                "signed_on",
+                hint="leave signed_on empty until signature; use status: in_preparation",
+            )
+
+
+@declare("source-date-future", "time", Severity.warning, "A source cannot vouch for a future date.")
+def source_date_future(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    for bucket in kb.records.values():
+        for loaded in bucket.values():
+            for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
+                if source.as_of != "unknown" and source.as_of > ctx.today:
+                    yield finding(
+                        "source-date-future",
+                        loaded,
+                        f"as_of {source.as_of} is in the future",
+                        "sources",
+                        index,
+                        "as_of",
+                        hint="as_of is the date the source says the fact was true",
+                    )

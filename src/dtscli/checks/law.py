@@ -1,0 +1,104 @@
+"""Rules that enforce a legal text; each reads its dates from the legal record, not code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from dtscli.checks.registry import Context, declare, finding
+from dtscli.findings import Finding, Severity
+from dtscli.kb import KnowledgeBase
+from dtscli.loader import LoadedRecord
+from dtscli.models import MENTAL_HEALTH_AXIS
+
+RULE = "cls-mental-health-axis"
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def legal_record_for(kb: KnowledgeBase, rule: str) -> LoadedRecord | None:
+    """The legal text whose `requires` names `rule` (and has an entry-into-force date)."""
+    for loaded in kb.of_kind("legal"):
+        if any(req.rule == rule for req in loaded.record.requires) and loaded.record.in_force_on:
+            return loaded
+    return None
+
+
+def citation(loaded: LoadedRecord) -> str:
+    text = loaded.record
+    name = f"{text.kind} n° {text.number}" if text.number else text.id
+    return f"{name} ({text.short_name})" if text.short_name else name
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@declare(
+    RULE,
+    "law",
+    Severity.error,
+    "Since the 3DS law a CLS must include a section on mental health (art. L1434-10 CSP).",
+    legal="loi-2022-217",
+)
+def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    law = legal_record_for(kb, RULE)
+    if law is None:
+        return  # `legal-rule-source` reports the missing text
+    in_force = law.record.in_force_on
+    for loaded in kb.schemes():
+        scheme = loaded.record
+        if scheme.type != "CLS" or scheme.signed_on is None or scheme.has_axis(MENTAL_HEALTH_AXIS):
+            continue
+        axis_hint = f"add `- id: {MENTAL_HEALTH_AXIS}` under `axes:`"
+        if scheme.signed_on >= in_force:
+            yield finding(
+                RULE,
+                loaded,
+                f"a CLS signed on or after {long_date(in_force)} must have a "
+                f"`{MENTAL_HEALTH_AXIS}` axis ({citation(law)})",
+                "axes" if "axes" in loaded.parsed.data else "signed_on",
+                hint=axis_hint,
+            )
+        elif scheme.status.value in ("active", "renewal"):
+            yield finding(
+                RULE,
+                loaded,
+                f"this CLS was signed before {long_date(in_force)} without a "
+                f"`{MENTAL_HEALTH_AXIS}` axis: add one at renewal ({citation(law)})",
+                "signed_on",
+                hint=axis_hint,
+                severity=Severity.warning,
+            )
+
+
+@declare(
+    "legal-rule-source",
+    "law",
+    Severity.warning,
+    "A rule that enforces a law reads its date from the legal record; without it, it cannot run.",
+)
+def legal_rule_source(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+    if kb.schemes() and legal_record_for(kb, RULE) is None:
+        yield Finding(
+            kb.display(kb.data_dir / "legal"),
+            1,
+            1,
+            "legal-rule-source",
+            Severity.warning,
+            f"no legal record declares `requires: - rule: {RULE}` with `in_force_on`: "
+            "the 3DS check did not run",
+            "add or fix legal/loi-2022-217.yaml",
+        )

@@ -1,0 +1,106 @@
+"""Rule declarations and the registry that `dts check` and `dts rules` read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dtscli.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from dtscli.kb import KnowledgeBase
+    from dtscli.loader import LoadedRecord
+
+
+@dataclass
+class Context:
+    """What a rule may need besides the knowledge base: today's date and rule options."""
+
+    today: dt.date
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def option(self, rule: str, name: str, default: Any) -> Any:
+        return self.options.get(rule, {}).get(name, default)
+
+
+CheckFunction = Callable[["KnowledgeBase", Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: stable kebab-case name, default severity, one-line rationale, legal source."""
+
+    name: str
+    family: str
+    severity: Severity
+    rationale: str
+    legal: str | None = None
+    check: CheckFunction | None = None  # None: applied by the loader
+    options: tuple[tuple[str, Any], ...] = ()
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declare(
+    name: str,
+    family: str,
+    severity: Severity,
+    rationale: str,
+    legal: str | None = None,
+    options: tuple[tuple[str, Any], ...] = (),
+) -> Callable[[CheckFunction | None], CheckFunction | None]:
+    """Register a rule; used as a decorator on its check function, or called for loader rules."""
+
+    def register(function: CheckFunction | None) -> CheckFunction | None:
+        if name in RULES:
+            raise ValueError(f"rule {name} declared twice")
+        RULES[name] = Rule(name, family, severity, rationale, legal, function, options)
+        return function
+
+    return register
+
+
+def declare_loader_rule(name: str, family: str, severity: Severity, rationale: str) -> None:
+    """Register a rule whose findings the loader produces while reading files."""
+    declare(name, family, severity, rationale)(None)
+
+
+def finding(
+    rule: str,
+    loaded: LoadedRecord,
+    message: str,
+    *key_path: str | int,
+    hint: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding at a key of a loaded record, with the rule's default severity."""
+    line, column = loaded.position(*key_path)
+    return Finding(
+        loaded.path,
+        line,
+        column,
+        rule,
+        severity or RULES[rule].severity,
+        message,
+        hint,
+        loaded.id,
+    )
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, importing the family modules on first use."""
+    from dtscli.checks import (  # noqa: F401  (imported for their declarations)
+        consistency,
+        contacts,
+        dates,
+        identity,
+        law,
+        loading,
+        references,
+        scale,
+    )
+
+    return RULES

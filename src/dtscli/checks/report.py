@@ -1,0 +1,175 @@
+"""Reporters for `dts check`: text for people, JSON, GitHub workflow commands, SARIF 2.1.0.
+
+The JSON report is a stable interface (schema: schemas/check-report.schema.json):
+bump REPORT_VERSION on any incompatible change.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import TextIO
+
+from dtscli import __version__
+from dtscli.checks.registry import Rule, all_rules
+from dtscli.checks.runner import Report
+from dtscli.findings import Finding, Severity
+
+REPORT_VERSION = 1
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
+
+
+def summary_line(report: Report) -> str:
+    errors, warnings, infos = (report.count(s) for s in Severity)
+    files = len({f.path for f in report.findings})
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not report.findings:
+        return f"All clean: {plural(report.files_checked, 'file')} checked."
+    return (
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(infos, 'info')} "
+        f"in {plural(files, 'file')} ({report.files_checked} checked)."
+    )
+
+
+def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
+    """Grouped by file: `path:line:col  severity  rule  message`, then the hint."""
+    style = {Severity.error: "31", Severity.warning: "33", Severity.info: "36"}
+
+    def paint(text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if colour else text
+
+    for path, items in groupby(report.findings, key=lambda f: f.path):
+        out.write(paint(path, "1") + "\n")
+        for item in items:
+            severity = paint(f"{item.severity.value:<7}", style[item.severity])
+            out.write(f"  {item.location()}  {severity}  {item.rule}  {item.message}\n")
+            if item.hint:
+                out.write(f"      hint: {item.hint}\n")
+        out.write("\n")
+    out.write(summary_line(report) + "\n")
+
+
+def finding_json(item: Finding, rules: dict[str, Rule]) -> dict[str, object]:
+    data = item.as_dict()
+    rule = rules.get(item.rule)
+    data["legal"] = rule.legal if rule else None
+    return data
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    rules = all_rules()
+    document = {
+        "version": REPORT_VERSION,
+        "tool": {"name": "dts", "version": __version__},
+        "data_dir": report.data_dir,
+        "files_checked": report.files_checked,
+        "summary": {s.value: report.count(s) for s in Severity},
+        "findings": [finding_json(f, rules) for f in report.findings],
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(report: Report, out: TextIO) -> None:
+    """GitHub Actions workflow commands: annotations on the pull request's lines."""
+    for item in report.findings:
+        properties = [f"file={_escape_property(item.path)}"]
+        if item.line > 0:
+            properties.append(f"line={item.line}")
+        if item.column > 0:
+            properties.append(f"col={item.column}")
+        properties.append(f"title={_escape_property('dts ' + item.rule)}")
+        message = item.message + (f" (hint: {item.hint})" if item.hint else "")
+        out.write(
+            f"::{GITHUB_LEVEL[item.severity]} {','.join(properties)}::{_escape_data(message)}\n"
+        )
+    out.write(summary_line(report) + "\n")
+
+
+def sarif_document(report: Report) -> dict[str, object]:
+    rules = all_rules()
+    used = sorted({f.rule for f in report.findings} | set(rules))
+    index = {name: position for position, name in enumerate(used)}
+    descriptors = []
+    for name in used:
+        rule = rules.get(name)
+        descriptor: dict[str, object] = {
+            "id": name,
+            "name": name,
+            "shortDescription": {"text": rule.rationale if rule else name},
+            "defaultConfiguration": {
+                "level": SARIF_LEVEL[rule.severity] if rule else "error",
+            },
+            "properties": {"family": rule.family if rule else "internal"},
+        }
+        if rule and rule.legal:
+            descriptor["properties"]["legal"] = rule.legal  # type: ignore[index]
+        descriptors.append(descriptor)
+    results = []
+    for item in report.findings:
+        region: dict[str, int] = {"startLine": max(item.line, 1)}
+        if item.column > 0:
+            region["startColumn"] = item.column
+        text = item.message + (f" Hint: {item.hint}" if item.hint else "")
+        results.append(
+            {
+                "ruleId": item.rule,
+                "ruleIndex": index[item.rule],
+                "level": SARIF_LEVEL[item.severity],
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"},
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+        )
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "dts",
+                        "version": __version__,
+                        "rules": descriptors,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def write_sarif(report: Report, out: TextIO) -> None:
+    json.dump(sarif_document(report), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_report(report: Report, fmt: str, out: TextIO, colour: bool = False) -> None:
+    if fmt == "json":
+        write_json(report, out)
+    elif fmt == "github":
+        write_github(report, out)
+    elif fmt == "sarif":
+        write_sarif(report, out)
+    else:
+        write_text(report, out, colour)

@@ -1,0 +1,244 @@
+"""Run the rules over a loaded knowledge base and shape the result: configuration
+(severities, disabled rules, ignored paths), per-line suppression, and path filtering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import subprocess
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dtscli.checks.registry import Context, all_rules
+from dtscli.errors import DtsError
+from dtscli.findings import Finding, Severity
+from dtscli.kb import KnowledgeBase
+
+SUPPRESS_RE = re.compile(r"#\s*dts:\s*disable=([a-z0-9,\s-]+)")
+LEVELS = {"error", "warning", "info", "off"}
+REFERENCE_FAMILY = "references"
+
+
+@dataclass
+class CheckConfig:
+    """What `dts.toml` or `[tool.dts]` in pyproject.toml says."""
+
+    severities: dict[str, str] = field(default_factory=dict)  # rule -> error|warning|info|off
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files_checked: int
+    data_dir: str
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        if any(f.rule == "internal-error" for f in self.findings):
+            return 2
+        if self.count(Severity.error) or (strict and self.count(Severity.warning)):
+            return 1
+        return 0
+
+
+def repository_root(start: Path) -> Path | None:
+    """The folder holding `.git` at or above `start`, without running git."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+# ------------------------------------------------------------------ configuration
+
+
+def load_config(data_dir: Path) -> CheckConfig:
+    """`dts.toml` in the data folder or its parent, else `[tool.dts]` of a pyproject.toml."""
+    import tomllib
+
+    for folder in (data_dir, data_dir.resolve().parent):
+        candidates = [(folder / "dts.toml", None), (folder / "pyproject.toml", ("tool", "dts"))]
+        for path, section in candidates:
+            if not path.is_file():
+                continue
+            try:
+                document = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                raise DtsError(f"{path}: invalid TOML: {error}") from error
+            if section is not None:
+                for key in section:
+                    document = document.get(key, {})
+                if not document:
+                    continue
+            return _parse_config(document, str(path))
+    return CheckConfig()
+
+
+def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
+    rules = all_rules()
+    config = CheckConfig(source=source)
+    unknown = set(document) - {"rules", "ignore"}
+    if unknown:
+        raise DtsError(f"{source}: unknown setting {sorted(unknown)[0]!r}; use `rules` or `ignore`")
+    ignore = document.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
+        raise DtsError(f"{source}: `ignore` must be a list of path patterns")
+    config.ignore = ignore
+    for name, setting in (document.get("rules") or {}).items():
+        if name not in rules:
+            from dtscli.loader import did_you_mean
+
+            guess = did_you_mean(name, list(rules))
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            raise DtsError(f"{source}: unknown rule {name!r}{hint}; `dts rules` lists them")
+        if isinstance(setting, str):
+            setting = {"level": setting}
+        if not isinstance(setting, dict):
+            raise DtsError(f"{source}: rule {name!r}: give a level or a table of options")
+        setting = dict(setting)
+        level = setting.pop("level", None)
+        if level is not None:
+            if level not in LEVELS:
+                raise DtsError(f"{source}: rule {name!r}: level must be one of {sorted(LEVELS)}")
+            config.severities[name] = level
+        allowed = {option for option, _ in rules[name].options}
+        for option in setting:
+            if option not in allowed:
+                raise DtsError(f"{source}: rule {name!r} has no option {option!r}")
+        if setting:
+            config.options[name] = setting
+    return config
+
+
+# ------------------------------------------------------------------ selection of files
+
+
+def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
+    """Files git says changed since `ref` (committed, staged, unstaged, untracked), and
+    whether any was deleted."""
+
+    def git(*args: str) -> list[str]:
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
+            )
+        except OSError as error:
+            raise DtsError(f"--changed-since needs git: {error.strerror}") from error
+        if result.returncode != 0:
+            message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+            raise DtsError(f"git cannot compare with {ref!r}: {message}")
+        return [line for line in result.stdout.splitlines() if line]
+
+    changed = git("diff", "--name-only", "--diff-filter=ACMRT", ref, "--")
+    untracked = git("ls-files", "--others", "--exclude-standard")
+    deleted = git("diff", "--name-only", "--diff-filter=D", ref, "--")
+    return {(repo / name).resolve() for name in changed + untracked}, bool(deleted)
+
+
+def select_paths(paths: list[Path]) -> set[Path]:
+    selected: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise DtsError(f"{path}: no such file or folder")
+        if path.is_dir():
+            selected.update(p.resolve() for p in path.rglob("*.y*ml"))
+        else:
+            selected.add(path.resolve())
+    return selected
+
+
+# ------------------------------------------------------------------ running
+
+
+def run_checks(
+    kb: KnowledgeBase,
+    config: CheckConfig | None = None,
+    today: dt.date | None = None,
+    only: set[Path] | None = None,
+    keep_references: bool = False,
+) -> Report:
+    """Every finding of the loader and the rules, configured, suppressed and filtered.
+
+    `only` limits the report to those files (the whole base is still loaded, so references
+    resolve); `keep_references` keeps reference findings everywhere (files were deleted).
+    """
+    config = config or CheckConfig()
+    rules = all_rules()
+    context = Context(today=today or dt.date.today(), options=config.options)
+    found: list[Finding] = list(kb.findings)
+    for rule in rules.values():
+        if rule.check is None or config.severities.get(rule.name) == "off":
+            continue
+        try:
+            found.extend(rule.check(kb, context))
+        except Exception as error:  # a rule must never crash the check
+            found.append(
+                Finding(
+                    kb.display(kb.data_dir),
+                    0,
+                    0,
+                    "internal-error",
+                    Severity.error,
+                    f"rule {rule.name} failed: {type(error).__name__}: {error}",
+                    "please report this with the data that triggers it",
+                )
+            )
+    base = kb.base or Path.cwd()
+    result = []
+    for item in found:
+        level = config.severities.get(item.rule)
+        if level == "off":
+            continue
+        if level is not None:
+            item = replace(item, severity=Severity(level))
+        if _ignored(item.path, kb, config.ignore):
+            continue
+        if only is not None:
+            in_scope = (base / item.path).resolve() in only
+            family = rules[item.rule].family if item.rule in rules else ""
+            if not in_scope and not (keep_references and family == REFERENCE_FAMILY):
+                continue
+        result.append(item)
+    result = _drop_suppressed(result, base)
+    result.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return Report(result, len(kb.files), kb.display(kb.data_dir))
+
+
+def _ignored(path: str, kb: KnowledgeBase, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
+    relative = path
+    data_prefix = kb.display(kb.data_dir).rstrip("/") + "/"
+    inside = path[len(data_prefix) :] if path.startswith(data_prefix) else path
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(inside, p) for p in patterns)
+
+
+def _drop_suppressed(findings: list[Finding], base: Path) -> list[Finding]:
+    """Drop findings whose line carries `# dts: disable=rule[,rule]`."""
+    lines_of: dict[str, list[str]] = {}
+    kept = []
+    for item in findings:
+        if item.line <= 0:
+            kept.append(item)
+            continue
+        if item.path not in lines_of:
+            try:
+                text = (base / item.path).read_text(encoding="utf-8")
+                lines_of[item.path] = text.splitlines() if "dts:" in text else []
+            except (OSError, UnicodeDecodeError):
+                lines_of[item.path] = []
+        lines = lines_of[item.path]
+        if 0 < item.line <= len(lines):
+            match = SUPPRESS_RE.search(lines[item.line - 1])
+            if match and item.rule in {r.strip() for r in match.group(1).split(",")}:
+                continue
+        kept.append(item)
+    return kept

@@ -1,0 +1,382 @@
+"""Jinja environments for the fact sheets, and the French formatting they print with.
+
+Every template, shipped or a user's, runs in Jinja's `SandboxedEnvironment` with
+`StrictUndefined`: a template that names a variable the context lacks stops with the
+template's file, line and the variable, never prints an empty string. A `None` printed as
+is stops too (test it with `{% if %}` first), and so do a list or a mapping printed as is.
+
+Markdown output escapes record text (`finalize`), so that a name with `|`, `*`, `<` or a
+newline cannot break a table or inject HTML; filters that build Markdown on purpose (links,
+citations) return `Markup`, which is printed untouched. The HTML page is the Markdown body
+converted by markdown-it (raw HTML disabled) inside `page.html.j2`, rendered with autoescape.
+
+French typography, applied to the whole Markdown text after rendering: U+00A0 NO-BREAK SPACE
+before « : ; ? ! » and % and inside « guillemets », and after « n° »; U+202F NARROW NO-BREAK
+SPACE as the thousands separator (« 5 218 960 »).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from dtscli.errors import DtsError
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+TEMPLATE_ENV = "DTS_TEMPLATES"
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    # status: (masculine, feminine) — a CPTS is « une communauté »
+    "intention": ("intention", "intention"),
+    "in_preparation": ("en préparation", "en préparation"),
+    "renewal": ("en renouvellement", "en renouvellement"),
+    "active": ("actif", "active"),
+    "expired": ("échu", "échue"),
+    "unknown": ("inconnu", "inconnu"),
+}
+
+FAMILY_LABELS: dict[str, str] = {
+    "sante-globale": "Santé globale",
+    "sante-mentale": "Santé mentale",
+    "parcours-de-soins": "Parcours de soins",
+}
+
+
+# ---------------------------------------------------------------- French formatting
+
+
+def fr_date(value: dt.date | str | None) -> str:
+    """`2022-02-21` -> « 21 février 2022 »; partial dates (`2018-03`, `2018`) and `unknown`."""
+    if value is None:
+        raise ValueError("no date to format (None)")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    text = str(value)
+    if text == "unknown":
+        return "date inconnue"
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not match:
+        raise ValueError(f"not a date: {text!r}")
+    year, month, day = match.groups()
+    if day:
+        return fr_date(dt.date(int(year), int(month), int(day)))
+    if month:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return year
+
+
+def fr_number(value: int | float | None) -> str:
+    """5218960 -> « 5 218 960 », with U+202F NARROW NO-BREAK SPACE between thousands."""
+    if value is None or isinstance(value, bool):
+        raise ValueError(f"no number to format ({value!r})")
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, decimals = f"{value:,.1f}".partition(".")
+        return whole.replace(",", NNBSP) + "," + decimals
+    return f"{int(value):,}".replace(",", NNBSP)
+
+
+def fr_percent(part: int, whole: int) -> str:
+    """« 42 % »; « moins de 1 % » rather than a misleading « 0 % »."""
+    if not whole:
+        raise ValueError("percentage of zero")
+    share = 100 * part / whole
+    if 0 < share < 1:
+        return f"moins de 1{NBSP}%"
+    return f"{round(share)}{NBSP}%"
+
+
+def status_label(status: str, feminine: bool = False) -> str:
+    try:
+        masculine, female = STATUS_LABELS[str(status)]
+    except KeyError:
+        raise ValueError(f"unknown status {status!r}") from None
+    return female if feminine else masculine
+
+
+def family_label(family: str) -> str:
+    try:
+        return FAMILY_LABELS[str(family)]
+    except KeyError:
+        raise ValueError(f"unknown family {family!r}") from None
+
+
+def fr_join(items: Iterable[Any], last: str = " et ") -> str:
+    """['a', 'b', 'c'] -> « a, b et c »."""
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + last + words[-1]
+
+
+_SPACES = "[ \t" + NBSP + NNBSP + "]"
+_SPACE_BEFORE = re.compile(_SPACES + "+([:;?!%])")
+_BEFORE_CLOSING = re.compile(_SPACES + "*»")
+_AFTER_OPENING = re.compile("«" + _SPACES + "*")
+_NUMERO = re.compile(r"\b([Nn]°) +")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def french_typography(text: str) -> str:
+    """No-break spaces where French typography wants them (see the module docstring).
+
+    Markdown table rules (`| --- | :-: |`) and fenced code blocks are left alone."""
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced or line.lstrip().startswith(("```", "~~~")) or _TABLE_RULE.match(line):
+            out.append(line)
+            continue
+        line = _SPACE_BEFORE.sub(NBSP + r"\1", line)
+        line = _BEFORE_CLOSING.sub(NBSP + "»", line)
+        line = _AFTER_OPENING.sub("«" + NBSP, line)
+        out.append(_NUMERO.sub(r"\1" + NBSP, line))
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- Markdown safety
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\d*)([#+=.)-])")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_text(value: str) -> str:
+    """Record text made inert in Markdown: one line, no markup, no HTML, no table break."""
+    text = _NEWLINES.sub(" ", str(value)).strip()
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text)
+
+
+_URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "\\": "%5C"}
+
+
+def md_url(url: str | None) -> Markup:
+    """An autolink `<https://…>`: shown in full on paper, clickable on screen."""
+    if not url or not re.match(r"^https?://", str(url)):
+        raise ValueError(f"not a web address: {url!r}")
+    safe = "".join(_URL_UNSAFE.get(ch, ch) for ch in str(url).strip())
+    return Markup(f"<{safe}>")
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def md_email(email: str | None) -> Markup | str:
+    """An e-mail autolink when the address is well formed, plain escaped text otherwise."""
+    if not email:
+        raise ValueError("no e-mail address (None)")
+    if _EMAIL.match(email):
+        return Markup(f"<{email}>")
+    return md_text(email)
+
+
+def citations(numbers: Iterable[int]) -> Markup:
+    """Note calls for the « Sources » list: « [1, 3] » after a no-break space; none → ''."""
+    found = sorted(set(numbers))
+    if not found:
+        return Markup("")
+    return Markup(NBSP + "[" + ", ".join(str(n) for n in found) + "]")
+
+
+def tidy_markdown(text: str) -> str:
+    """No trailing spaces, no run of blank lines, exactly one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- environments
+
+
+class MissingValue(jinja2.TemplateRuntimeError):
+    """A template printed None, a list or a mapping as is: data is missing or misused."""
+
+
+def _finalizer(escape: Callable[[str], str]) -> Callable[[Any], Any]:
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            raise MissingValue("a value printed by the template is empty (None); test it first")
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if isinstance(value, dt.date):
+            return fr_date(value)
+        if isinstance(value, list | tuple | dict | set):
+            raise MissingValue(
+                f"a {type(value).__name__} cannot be printed as is; loop over it or join it"
+            )
+        if isinstance(value, str):
+            return escape(value)
+        return value
+
+    return finalize
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "date_fr": fr_date,
+    "nombre": fr_number,
+    "pourcentage": fr_percent,
+    "statut": status_label,
+    "famille": family_label,
+    "liste_fr": fr_join,
+    "lien": md_url,
+    "courriel": md_email,
+    "notes": citations,
+    "md": md_text,
+}
+
+
+def shipped_template_dirs(data_dir: Path | None) -> list[Path]:
+    """Where the shipped templates are: $DTS_TEMPLATES, the data repository's `templates/`,
+    then the `templates/` of the repository dts was installed from (editable install)."""
+    import os
+
+    candidates: list[Path] = []
+    if os.environ.get(TEMPLATE_ENV):
+        candidates.append(Path(os.environ[TEMPLATE_ENV]))
+    if data_dir is not None:
+        candidates.append(data_dir.resolve().parent / "templates")
+    candidates.append(Path(__file__).resolve().parents[2] / "templates")
+    found: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and folder not in found:
+            found.append(folder)
+    return found
+
+
+def make_environment(search_path: list[Path], *, html: bool = False) -> SandboxedEnvironment:
+    """A sandboxed environment; `html` switches autoescape on and Markdown escaping off."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalizer(str if html else md_text),
+    )
+    env.filters.update(FILTERS)
+    if html:
+        env.filters["md"] = str  # autoescape does the escaping in HTML
+    return env
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _template_location(error: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template frame of an error (Jinja rewrites tracebacks to point there)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return error.filename or error.name, error.lineno
+    where: tuple[str | None, int | None] = (None, None)
+    tb: TracebackType | None = error.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _display(path: str | None) -> str:
+    if not path:
+        return "template"
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
+
+
+def template_error(error: BaseException) -> DtsError:
+    """One line: where in which template, and what went wrong."""
+    from jinja2.exceptions import SecurityError
+
+    filename, line = _template_location(error)
+    place = _display(filename) + (f", line {line}" if line else "")
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, jinja2.UndefinedError):
+        if "unsafe" in message:
+            what = f"refused by the template sandbox: {message}"
+        else:
+            what = f"undefined variable: {message}"
+    elif isinstance(error, SecurityError):
+        what = f"refused by the template sandbox: {message}"
+    elif isinstance(error, jinja2.TemplateSyntaxError):
+        what = f"template syntax error: {message}"
+    elif isinstance(error, MissingValue):
+        what = f"missing data: {message}"
+    else:
+        what = f"{type(error).__name__}: {message}"
+    return DtsError(f"{place}: {what}")
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render `name` with `context`; any template problem becomes a one-line DtsError."""
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateNotFound as error:
+        raise DtsError(f"template {error.name!r} not found (searched {_search(env)})") from None
+    except DtsError:
+        raise
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+        raise template_error(error) from None
+
+
+def _search(env: jinja2.Environment) -> str:
+    loader = env.loader
+    paths = getattr(loader, "searchpath", None) or []
+    return ", ".join(_display(p) for p in paths) or "nowhere"
+
+
+# ---------------------------------------------------------------- whole documents
+
+
+def markdown_document(text: str) -> str:
+    """The final Markdown: French typography, then tidy whitespace."""
+    return tidy_markdown(french_typography(text))
+
+
+def markdown_to_html(text: str) -> Markup:
+    """The Markdown body as HTML; raw HTML in the text is shown as text, never run."""
+    from markdown_it import MarkdownIt
+
+    converter = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return Markup(converter.render(text))
