@@ -61,6 +61,7 @@ class KnowledgeBase:
         self.files: list[tuple[Path, str]] = []
         self.unreadable: set[str] = set()  # file stems of records that did not validate
         self._referential: Referential | None = None
+        self._official: Referential | None = None  # the generated files, read once
 
     # ------------------------------------------------------------------ loading
 
@@ -68,15 +69,33 @@ class KnowledgeBase:
     def load(cls, data_dir: Path, base: Path | None = None) -> KnowledgeBase:
         """Load every record; paths in findings are shown relative to `base` (default: cwd)."""
         kb = cls(data_dir, base)
-        kb.files = discover(data_dir)
-        for path, kind in kb.files:
-            loaded, findings = load_file(path, kind, kb.display(path))
-            kb.findings.extend(findings)
-            if loaded is not None:
-                kb.add(loaded)
-            elif kind != "unexpected":
-                kb.unreadable.add(path.stem)
+        for path, kind in discover(data_dir):
+            kb.add_file(path, kind)
         return kb
+
+    def add_file(self, path: Path, kind: str) -> LoadedRecord | None:
+        """Read, validate and index one file; its problems join `findings`."""
+        self.files.append((path, kind))
+        loaded, findings = load_file(path, kind, self.display(path))
+        self.findings.extend(findings)
+        if loaded is not None:
+            self.add(loaded)
+            if self._referential is not None and loaded.kind in ("local-territory", "qpv"):
+                self._referential = None  # rebuilt with the new local territory on next use
+        elif kind != "unexpected":
+            self.unreadable.add(path.stem)
+        return loaded
+
+    def copy(self) -> KnowledgeBase:
+        """A copy that can take more files without changing this one (indexes are shared)."""
+        other = KnowledgeBase(self.data_dir, self.base)
+        other.records = {kind: dict(bucket) for kind, bucket in self.records.items()}
+        other.duplicates = list(self.duplicates)
+        other.findings = list(self.findings)
+        other.files = list(self.files)
+        other.unreadable = set(self.unreadable)
+        other._official = self._official
+        return other
 
     def display(self, path: Path) -> str:
         """How a path is shown in findings: relative to `base`, no leading ./."""
@@ -92,7 +111,9 @@ class KnowledgeBase:
     @property
     def referential(self) -> Referential:
         if self._referential is None:
-            referential = Referential.load(self.data_dir / "territories")
+            if self._official is None:
+                self._official = Referential.load(self.data_dir / "territories")
+            referential = self._official.derive()
             for loaded in self.records["local-territory"].values():
                 area = loaded.record
                 referential.add_local(

@@ -182,6 +182,12 @@ class Referential:
             ) from error
         return cls(regions, departements, epcis, communes)
 
+    def derive(self) -> Referential:
+        """A referential sharing these official divisions, with no local territories yet."""
+        other = Referential(self.regions, self.departements, self.epcis, self.communes)
+        other._by_dept = self._by_dept  # shared when already built
+        return other
+
     def add_local(self, area: LocalArea) -> None:
         target = self.qpvs if area.kind == "qpv" else self.locals
         target[area.code] = area

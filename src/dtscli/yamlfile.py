@@ -70,7 +70,14 @@ def _yaml():
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    # Dates stay text here and the models parse them: an impossible date such as
+    # 2023-02-30 then becomes a schema finding at its line, not a parser crash.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
     return yaml
+
+
+def _timestamp_as_text(constructor: Any, node: Any) -> str:
+    return str(node.value)
 
 
 def _mark_position(error: Exception) -> Position:

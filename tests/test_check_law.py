@@ -1,0 +1,17 @@
+"""dts check, law rules: the cases in tests/check_cases/law/."""
+
+import pytest
+
+from .check_harness import Case, assert_case, cases
+
+CASES = cases("law")
+
+
+def test_family_has_passing_and_failing_cases():
+    outcomes = {case.outcome for case in CASES}
+    assert "valid" in outcomes and outcomes & {"invalid", "valid_with_warnings"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_case(case: Case, tmp_path):
+    assert_case(case, tmp_path)
