@@ -142,7 +142,8 @@ class Referential:
         self.qpvs: dict[str, LocalArea] = {}
         self._by_dept: dict[str, list[str]] | None = None
         self._by_name: dict[str, list[str]] | None = None
-        self._cache: dict[str, Territory | None] = {}
+        self._cache: dict[str, Territory | None] = {}  # local and QPV territories
+        self._official_cache: dict[str, Territory | None] = {}  # shared with derived copies
 
     # ------------------------------------------------------------------ loading
 
@@ -185,7 +186,9 @@ class Referential:
     def derive(self) -> Referential:
         """A referential sharing these official divisions, with no local territories yet."""
         other = Referential(self.regions, self.departements, self.epcis, self.communes)
-        other._by_dept = self._by_dept  # shared when already built
+        self.communes_of_dept("")  # build the index here, so that every copy shares it
+        other._by_dept = self._by_dept
+        other._official_cache = self._official_cache
         return other
 
     def add_local(self, area: LocalArea) -> None:
@@ -214,9 +217,10 @@ class Referential:
 
     def resolve(self, ref: str) -> Territory | None:
         """Resolve `kind:code`; None when the code is unknown (callers report it)."""
-        if ref not in self._cache:
-            self._cache[ref] = self._resolve(ref)
-        return self._cache[ref]
+        cache = self._cache if ref.startswith(("local:", "qpv:")) else self._official_cache
+        if ref not in cache:
+            cache[ref] = self._resolve(ref)
+        return cache[ref]
 
     def _resolve(self, ref: str) -> Territory | None:
         kind, _, code = ref.partition(":")
