@@ -210,6 +210,100 @@ def rules(
 
 
 # ---- dts sheet (issue: fact sheets) ---- begin
+@app.command()
+def sheet(
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="A scheme type (CLS, clsm…) or a scheme id (clsm-nice).", show_default=False
+        ),
+    ] = None,
+    territory: Annotated[
+        str | None,
+        typer.Option(help="What covers this territory: commune:06088, epci:…, or a name (Nice)."),
+    ] = None,
+    dept: Annotated[
+        str | None,
+        typer.Option(
+            "--dept",
+            "-d",
+            help="Narrow a type sheet to a department (06); with --territory, disambiguate a name.",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help="Narrow a type sheet to a region (93).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md, html or json (the templates' context); default: from -o's suffix, else md.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (atomically; an identical file is "
+            "left untouched) instead of standard output.",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your own Jinja template (sandboxed; *.html.j2 renders HTML).", show_default=False
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            envvar="DTS_TODAY",
+            help="The sheet's date, YYYY-MM-DD (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Render a French fact sheet (Markdown or HTML) to hand out.
+
+    Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·
+    dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html
+    """
+    from dtscli import render, sheets
+    from dtscli.commands import require_loadable
+
+    def action() -> None:
+        chosen = render.output_format(fmt, output)
+        kb = _load(data_dir)
+        require_loadable(kb)
+        context = sheets.build_sheet(
+            kb,
+            target,
+            territory=territory,
+            dept=dept,
+            region=region,
+            today=sheets.parse_day(date),
+        )
+        text = render.render_sheet(context, chosen, data_dir=kb.data_dir, template=template)
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        from dtscli.fileio import write_atomically
+
+        try:
+            changed = write_atomically(output, text)
+        except OSError as error:
+            raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
+        typer.echo(f"wrote {output}" if changed else f"{output} is unchanged", err=True)
+
+    _run(action)
+
+
 # ---- dts sheet ---- end
 
 

@@ -537,7 +537,7 @@ class Header:
     statuses_from: str  # "default" or "--status"
     min_population: int
     gap_types: list[str]
-    instances: int
+    instances_in_base: int
     qpv_left_out: list[str]
 
 
@@ -569,7 +569,7 @@ def compute(kb: KnowledgeBase, scope: Scope, view: str = "summary") -> Stats:
         statuses_from="--status" if scope.statuses else "default",
         min_population=scope.min_population,
         gap_types=list(scope.gap_types),
-        instances=len(found),
+        instances_in_base=len(found),
         qpv_left_out=qpv,
     )
     stats = Stats(header)
@@ -604,16 +604,25 @@ def signed(number: int | None) -> str:
 
 
 def header_lines(header: Header, view: str) -> list[str]:
-    lines = [f"Scope: {header.scope}; types: {', '.join(header.types)}"]
+    """The definitions the figures rest on, printed above the tables."""
+    types = (
+        "every type" if len(header.types) == len(models.SCHEME_TYPES) else ", ".join(header.types)
+    )
+    lines = [f"Scope: {header.scope}; types: {types}"]
     if header.statuses_from == "default":
         why = "default: every status except intention and expired; --status to choose"
     else:
         why = "from --status"
     if view in ("summary", "counts"):
         which = "the chosen statuses" if header.statuses_from != "default" else "every status"
-        lines.append(f"Counts: {which}, one column each.")
+        lines.append(f"Counts: {which}, one column each (all-zero columns not shown).")
     if view != "counts":
         lines.append(f"Covering statuses: {', '.join(header.covering_statuses)} ({why}).")
+    if view in ("summary", "completeness"):
+        lines.append(
+            "Held: instances whose territory overlaps the published one, with the status the "
+            "count names, or else a covering status."
+        )
     if view in ("summary", "coverage", "gaps"):
         left = f" ({', '.join(header.qpv_left_out)})" if header.qpv_left_out else ""
         lines.append(
@@ -629,7 +638,7 @@ COMPLETENESS_COLUMNS = (
     ("territory", "Territory"),
     ("territory_name", "Name"),
     ("label", "Published label"),
-    ("compared", "Statuses compared"),
+    ("compared", "Compared with"),
     ("published", "Published"),
     ("held", "Held"),
     ("gap", "Gap"),
@@ -658,6 +667,9 @@ GAP_COLUMNS = (
 
 
 def count_table(rows: Sequence[CountRow], by: str, statuses: Sequence[str], human: bool):
+    """Counts flattened, one column per status; a table for people drops all-zero columns."""
+    if human:
+        statuses = [s for s in statuses if any(row.by_status.get(s) for row in rows)]
     first = (("code", "Dept" if by == "dept" else "Region"), *COUNT_COLUMNS[1:])
     columns = (*first, *((s, s) for s in statuses))
     flat = []
@@ -675,6 +687,7 @@ def completeness_table(rows: Sequence[CompletenessRow], human: bool):
         item = asdict(row)
         item["compared"] = ", ".join(row.compared_statuses)
         if human:
+            item["compared"] = row.status or "covering statuses"
             item["gap"] = signed(row.gap)
             if row.held is None:
                 item["held"] = "(territory unknown)"
@@ -745,7 +758,7 @@ def tables(stats: Stats, human: bool, limit_gaps: int | None = None) -> list[tup
         )
     if stats.gaps is not None:
         columns, rows = gap_table(stats.gaps, human)
-        footer = f"{len(rows)} communes"
+        footer = f"{len(rows)} commune{'s' if len(rows) != 1 else ''}"
         if limit_gaps is not None and len(rows) > limit_gaps:
             rows = rows[:limit_gaps]
             footer = f"first {limit_gaps} of {footer}; `dts stats gaps` lists them all"
