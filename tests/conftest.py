@@ -55,6 +55,15 @@ class MiniBase:
         return self.write(f"schemes/{type_.lower()}/{id_}.yaml", "\n".join(lines) + "\n")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests use a cache folder of their own, never the user's."""
+    import os
+
+    os.environ["DTS_CACHE_DIR"] = str(tmp_path_factory.mktemp("dts-cache"))
+    yield
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> MiniBase:
     return MiniBase(tmp_path / "data")

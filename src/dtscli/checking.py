@@ -19,8 +19,9 @@ from dtscli.checks.runner import (
 )
 from dtscli.errors import DtsError
 from dtscli.fileio import write_atomically
-from dtscli.kb import KnowledgeBase, find_data_dir
+from dtscli.kb import KnowledgeBase
 from dtscli.output import write_rows
+from dtscli.paths import find_data_dir
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -51,7 +52,9 @@ def check_base(
             raise DtsError("--changed-since needs the data to be in a git repository")
         changed, deleted = changed_files(root, changed_since)
         only = changed if only is None else only & changed
-    return run_checks(kb, config, today, only, keep_references=deleted)
+    report = run_checks(kb, config, today, only, keep_references=deleted)
+    kb.remember_positions()
+    return report
 
 
 def check_command(

@@ -4,8 +4,7 @@ Heavy imports (pydantic models, rich, jinja2, the referential) happen inside com
 that `dts --help` stays quick.
 """
 
-from __future__ import annotations
-
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -54,7 +53,8 @@ def root(
 
 
 def _load(data_dir: Path | None):
-    from dtscli.kb import KnowledgeBase, find_data_dir
+    from dtscli.kb import KnowledgeBase
+    from dtscli.paths import find_data_dir
 
     return KnowledgeBase.load(find_data_dir(data_dir))
 
@@ -102,12 +102,14 @@ def list_cmd(
 
     Examples: dts list --type CLSM --dept 06 · dts list --territory Nice --format json
     """
-    from dtscli import commands
+    from dtscli import listing
+    from dtscli.paths import find_data_dir
 
     def action() -> None:
         _check_format(fmt, ("table", "json", "csv", "md"))
-        commands.list_schemes(
-            _load(data_dir),
+
+        code = listing.list_command(
+            find_data_dir(data_dir),
             types=type_ or [],
             depts=dept or [],
             regions=region or [],
@@ -116,6 +118,8 @@ def list_cmd(
             text=text,
             fmt=fmt,
         )
+        if code:
+            raise typer.Exit(code)
 
     _run(action)
 
@@ -384,6 +388,254 @@ def stats(
 # ---- dts stats ---- end
 
 
+# ---- authoring: schema, new, fmt, export ---- begin
+@app.command()
+def schema(
+    kinds: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Record kinds (default: all): scheme-type, scheme, contact, legal, document, "
+            "qpv, local-territory.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write KIND.schema.json files into this folder.",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="With -o: exit 1 if the files are not up to date.")
+    ] = False,
+) -> None:
+    """JSON Schemas (draft 2020-12) of the record files, generated from the models, for
+    editors (autocompletion, errors as you type) and validators.
+
+    Examples: dts schema -o schemas · dts schema scheme · dts schema -o schemas --check
+    """
+    from dtscli import jsonschemas
+
+    def action() -> None:
+        chosen = [jsonschemas.check_kind(kind) for kind in kinds or []] or None
+        if output is None:
+            if check or chosen is None or len(chosen) != 1:
+                raise DtsError("give one KIND to print (e.g. scheme), or -o DIR to write files")
+            typer.echo(jsonschemas.render(chosen[0]), nl=False)
+            return
+        if check:
+            stale = jsonschemas.stale_schemas(output, chosen)
+            for path in stale:
+                typer.echo(f"out of date: {path}")
+            if stale:
+                typer.echo(f"regenerate with: dts schema -o {output}", err=True)
+                raise typer.Exit(1)
+            typer.echo("the schemas are up to date", err=True)
+            return
+        for path, changed in jsonschemas.write_schemas(output, chosen):
+            typer.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+
+    _run(action)
+
+
+@app.command("new")
+def new_cmd(
+    type_: Annotated[
+        str, typer.Argument(metavar="TYPE", help="Scheme type: CLS, CLSM, ASV, PTSM, CPTS or DAC.")
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="Full name in French.", show_default=False)
+    ] = None,
+    territory: Annotated[
+        str | None,
+        typer.Option(help="A name (Nice, La Garde) or a code (commune:06088).", show_default=False),
+    ] = None,
+    dept: Annotated[
+        str | None,
+        typer.Option("--dept", "-d", help="Department that tells apart communes of the same name."),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", "-s", help="Status (default: unknown).", show_default=False),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Id of the source document (a file of documents/).", show_default=False),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the source gives these facts (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    record_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Id (default: from the type and territory, e.g. clsm-nice)."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write a new scheme record in the right folder, with the right id, ready for `dts check`.
+
+    On a terminal, missing options are asked for; elsewhere they are errors.
+
+    Examples: dts new CLSM --territory Nice --source ars-paca-webinaire-sante-mentale-qpv-2025 ·
+    dts new CLS --territory "La Garde" --dept 83 --status active --source DOC --as-of 2025-04-22
+    """
+    from dtscli import authoring
+    from dtscli.loader import display_path
+
+    def action() -> None:
+        kb = _load(data_dir)
+        new = authoring.gather(
+            kb,
+            type_,
+            name=name,
+            territory=territory,
+            dept=dept,
+            status=status,
+            source=source,
+            as_of=as_of,
+            record_id=record_id,
+            ask=authoring.prompter() if authoring.interactive() else None,
+        )
+        shown = display_path(authoring.create(kb, new))
+        typer.echo(f"wrote {shown}")
+        typer.echo(
+            f"next: fill in what the sources give (the commented keys), then: dts check {shown}",
+            err=True,
+        )
+
+    _run(action)
+
+
+@app.command("fmt")
+def fmt_cmd(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders (default: every record file of the base)."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change (CI).")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Change nothing; print what would change.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Rewrite record files in the canonical style, keeping every comment: key order, quoted
+    codes, two-space indentation, ISO dates. Text is never re-wrapped.
+
+    Exit 1 when a file does not parse (it is left as it is), or with --check when a file
+    would change. Examples: dts fmt · dts fmt --check · dts fmt --diff data/schemes/cls
+    """
+    from dtscli import formatting
+    from dtscli.paths import find_data_dir
+
+    def action() -> None:
+        try:
+            base = find_data_dir(data_dir)
+        except DtsError:
+            if not paths:
+                raise
+            base = None
+        files = formatting.select_files(base, paths or [])
+        code = formatting.run_fmt(files, check=check, diff=diff, out=sys.stdout, err=sys.stderr)
+        raise typer.Exit(code)
+
+    _run(action)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="json, csv or sqlite (default: from -o).", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (json and csv: standard output if omitted)."
+        ),
+    ] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
+    ] = None,
+    dept: Annotated[
+        list[str] | None,
+        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Status (repeatable), e.g. active.")
+    ] = None,
+    territory: Annotated[
+        str | None,
+        typer.Option(help="Schemes whose territory overlaps this one: commune:06088, or a name."),
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Search names and notes (accents and case ignored).")
+    ] = None,
+    no_personal: Annotated[
+        bool,
+        typer.Option(
+            "--no-personal", help="Leave out people (names, e-mails, phones): for open data."
+        ),
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option("--excel", help="CSV for Excel in French: UTF-8 with BOM, `;` separators."),
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Export the base for other tools: JSON (every record kind), CSV (one row per scheme,
+    territories resolved) or SQLite (a table per kind, link tables, indexes). The filters
+    narrow the schemes, as in `dts list`.
+
+    Examples: dts export -o base.db · dts export --format csv --dept 06 -o clsm-06.csv ·
+    dts export --format json --no-personal -o open-data.json
+    """
+    from dtscli import commands, export
+
+    def action() -> None:
+        target = None if output is None or str(output) == "-" else output
+        chosen = export.choose_format(fmt, target)
+        if excel and chosen != "csv":
+            raise DtsError("--excel is for the CSV format")
+        kb = _load(data_dir)
+        commands.require_loadable(kb)
+        query = commands.build_query(
+            kb,
+            types=type_ or [],
+            depts=dept or [],
+            regions=region or [],
+            statuses=status or [],
+            territory=territory,
+            text=text,
+        )
+        dataset = export.collect(kb, query, personal=not no_personal)
+        written, changed = export.export(dataset, chosen, target, excel=excel)
+        if written is not None:
+            sys.stdout.write(written)
+            return
+        schemes = len(dataset.records["schemes"])
+        state = "wrote" if changed else "unchanged:"
+        typer.echo(f"{state} {target} ({schemes} schemes, {dataset.count()} records)", err=True)
+
+    _run(action)
+
+
+# ---- authoring: schema, new, fmt, export ---- end
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
     try:
@@ -393,3 +645,12 @@ def main() -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # a bug, not bad data: say so in one line unless debugging
+        if os.environ.get("DTS_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(error).__name__}: {error} "
+            "(please report it; DTS_DEBUG=1 shows the details)",
+            err=True,
+        )
+        sys.exit(2)

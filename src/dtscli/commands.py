@@ -5,25 +5,22 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from dtscli import models
-from dtscli.describe import record_view, scheme_row, territory_view
+from dtscli.describe import record_view, territory_view
+from dtscli.describe import scheme_row as describe_row
 from dtscli.errors import DtsError
 from dtscli.findings import Severity
 from dtscli.kb import KnowledgeBase, SchemeQuery
-from dtscli.loader import did_you_mean
-from dtscli.output import cell, dump_json, write_rows
-
-LIST_COLUMNS = (
-    ("id", "Id"),
-    ("type", "Type"),
-    ("name", "Name"),
-    ("territory", "Territory"),
-    ("territory_name", "Territory name"),
-    ("depts", "Dept"),
-    ("status", "Status"),
-    ("signed_on", "Signed"),
-    ("end_on", "Ends"),
+from dtscli.listing import (
+    normalise_code,
+    normalise_statuses,
+    normalise_types,
+    scheme_row,
+    write_list,
 )
+from dtscli.output import cell, dump_json
+from dtscli.vocab import did_you_mean
+
+__all__ = ["normalise_code", "normalise_statuses", "normalise_types"]
 
 
 def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
@@ -46,36 +43,6 @@ def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
             f"{first.location()}: {first.message}{more}; fix the file, `dts check` lists them all",
             exit_code=1,
         )
-
-
-def normalise_types(types: list[str]) -> list[str]:
-    result = []
-    for value in types:
-        upper = value.upper()
-        if upper not in models.SCHEME_TYPES:
-            guess = did_you_mean(upper, list(models.SCHEME_TYPES))
-            hint = f" (did you mean {guess}?)" if guess else ""
-            raise DtsError(
-                f"unknown scheme type {value!r}{hint}; types are: {', '.join(models.SCHEME_TYPES)}"
-            )
-        result.append(upper)
-    return result
-
-
-def normalise_statuses(statuses: list[str]) -> list[str]:
-    allowed = [s.value for s in models.Status]
-    for value in statuses:
-        if value not in allowed:
-            guess = did_you_mean(value, allowed)
-            hint = f" (did you mean {guess}?)" if guess else ""
-            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(allowed)}")
-    return statuses
-
-
-def normalise_code(code: str) -> str:
-    """`6` -> `06` for departments and regions typed without their leading zero."""
-    code = code.strip().upper()
-    return code.zfill(2) if code.isdigit() and len(code) == 1 else code
 
 
 def build_query(
@@ -107,23 +74,33 @@ def build_query(
 def list_schemes(
     kb: KnowledgeBase, *, fmt: str = "table", out: TextIO | None = None, **filters: Any
 ) -> int:
-    """Print the matching schemes; returns how many there were."""
+    """Print the matching schemes of a loaded base (the library entry point of `dts list`)."""
     require_loadable(kb)
     query = build_query(kb, **filters)
     found = kb.query(query)
-    rows = [scheme_row(kb, loaded) for loaded in found]
-    noun = "scheme" if len(rows) == 1 else "schemes"
-    write_rows(
-        rows,
-        LIST_COLUMNS,
-        fmt,
-        footer=f"{len(rows)} {noun}",
-        json_rows=[record_view(kb, loaded) for loaded in found],
-        out=out,
-    )
-    if fmt in ("csv", "json"):
-        (sys.stderr).write(f"{len(rows)} {noun}\n")
-    return len(rows)
+    if fmt == "json":
+        dump_json([record_view(kb, loaded) for loaded in found], out)
+    else:
+        write_list([scheme_row(kb, loaded) for loaded in found], fmt, out)
+    return len(found)
+
+
+def load_problems(
+    kb: KnowledgeBase, folders: tuple[str, ...] = ("schemes", "territories")
+) -> list[tuple[str, str]]:
+    """Problems of the files under `folders` of the base: (severity, `place: message`)."""
+    shown = kb.display(kb.data_dir)
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
+    problems = [
+        ("error", f"{second.path}: id {second.id!r} is already used by {first.path}")
+        for first, second in kb.duplicates
+    ]
+    inside_folders = tuple(f + "/" for f in folders)
+    for finding in kb.findings:
+        inside = finding.path[len(prefix) :] if finding.path.startswith(prefix) else finding.path
+        if finding.severity is not Severity.info and inside.startswith(inside_folders):
+            problems.append((finding.severity.value, f"{finding.location()}: {finding.message}"))
+    return problems
 
 
 def show(kb: KnowledgeBase, record_id: str, fmt: str = "text", out: TextIO | None = None) -> None:
@@ -153,7 +130,7 @@ def territory_summary(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
     covering = kb.covering(territory)
     return {
         "territory": territory_view(kb, territory.ref),
-        "schemes": [scheme_row(kb, loaded) for loaded in covering],
+        "schemes": [describe_row(kb, loaded) for loaded in covering],
     }
 
 

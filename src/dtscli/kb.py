@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dtscli import models
+from dtscli.cache import RecordCache, load_referential
 from dtscli.errors import DtsError
 from dtscli.findings import Finding
 from dtscli.loader import LoadedRecord, discover, display_path, load_file
 from dtscli.territories import LocalArea, Referential, Territory, fold
-
-ENV_DATA = "DTS_DATA"
-
-
-def find_data_dir(explicit: Path | None = None, start: Path | None = None) -> Path:
-    """--data-dir, then $DTS_DATA, then the first `data/` with a `schemes/` folder upwards."""
-    chosen = explicit or (Path(os.environ[ENV_DATA]) if os.environ.get(ENV_DATA) else None)
-    if chosen is not None:
-        if not chosen.is_dir():
-            raise DtsError(
-                f"data directory {chosen} does not exist (from --data-dir or {ENV_DATA})"
-            )
-        return chosen
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "schemes").is_dir() and (folder / "territories").is_dir():
-            return folder
-        if (folder / "data" / "schemes").is_dir():
-            return folder / "data"
-    raise DtsError(
-        "no knowledge base found here or in any parent folder; "
-        f"run dts inside a dts repository, or pass --data-dir (or set {ENV_DATA})"
-    )
+from dtscli.yamlfile import ParsedFile
 
 
 @dataclass
@@ -62,21 +40,69 @@ class KnowledgeBase:
         self.unreadable: set[str] = set()  # file stems of records that did not validate
         self._referential: Referential | None = None
         self._official: Referential | None = None  # the generated files, read once
+        self._prefix: str | None = None  # the data directory as shown, computed once
+        self._prefix_base: Path | None = None
+        self.cache: RecordCache | None = None
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, data_dir: Path, base: Path | None = None) -> KnowledgeBase:
-        """Load every record; paths in findings are shown relative to `base` (default: cwd)."""
+    def load(
+        cls,
+        data_dir: Path,
+        base: Path | None = None,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+    ) -> KnowledgeBase:
+        """Load every record; paths in findings are shown relative to `base` (default: cwd).
+
+        Files unchanged since the last load come from the record cache (see cache.py).
+        """
         kb = cls(data_dir, base)
+        cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
         for path, kind in discover(data_dir):
-            kb.add_file(path, kind)
+            kb.add_file(path, kind, cache)
+        cache.save()
+        kb.cache = cache
         return kb
 
-    def add_file(self, path: Path, kind: str) -> LoadedRecord | None:
+    def remember_positions(self) -> None:
+        """Keep the key positions computed for findings, so the next run has them at hand."""
+        if self.cache is None or self.cache.path is None:
+            return
+        for bucket in self.records.values():
+            for loaded in bucket.values():
+                computed = loaded.parsed._positions
+                if computed is not None and loaded.parsed.source is not None:
+                    relative = loaded.parsed.source.relative_to(self.data_dir).as_posix()
+                    self.cache.remember_positions(relative, computed)
+        self.cache.save()
+
+    def add_file(
+        self, path: Path, kind: str, cache: RecordCache | None = None
+    ) -> LoadedRecord | None:
         """Read, validate and index one file; its problems join `findings`."""
         self.files.append((path, kind))
-        loaded, findings = load_file(path, kind, self.display(path))
+        shown = self.display(path)
+        entry, relative = None, None
+        if cache is not None and cache.path is not None:
+            relative = path.relative_to(self.data_dir).as_posix()
+            try:
+                stat = path.stat()
+                entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                entry = None
+        if entry is not None:
+            findings = [replace(f, path=shown) for f in entry.findings]
+            loaded = None
+            if entry.record is not None:
+                parsed = ParsedFile(shown, source=path, _positions=entry.positions)
+                loaded = LoadedRecord(kind, entry.record, parsed)
+        else:
+            loaded, findings = load_file(path, kind, shown)
+            if relative is not None and cache is not None:
+                record = loaded.record if loaded is not None else None
+                cache.store(relative, path, {"kind": kind, "record": record, "findings": findings})
         self.findings.extend(findings)
         if loaded is not None:
             self.add(loaded)
@@ -99,7 +125,16 @@ class KnowledgeBase:
 
     def display(self, path: Path) -> str:
         """How a path is shown in findings: relative to `base`, no leading ./."""
-        return display_path(path, self.base)
+        try:
+            inside = path.relative_to(self.data_dir).as_posix()
+        except ValueError:
+            return display_path(path, self.base)
+        if self._prefix is None or self._prefix_base != self.base:
+            self._prefix_base = self.base
+            self._prefix = display_path(self.data_dir, self.base)
+        if inside == ".":
+            return self._prefix
+        return inside if self._prefix == "." else f"{self._prefix}/{inside}"
 
     def add(self, loaded: LoadedRecord) -> None:
         bucket = self.records[loaded.kind]
@@ -112,7 +147,7 @@ class KnowledgeBase:
     def referential(self) -> Referential:
         if self._referential is None:
             if self._official is None:
-                self._official = Referential.load(self.data_dir / "territories")
+                self._official = load_referential(self.data_dir / "territories", self.cache)
             referential = self._official.derive()
             for loaded in self.records["local-territory"].values():
                 area = loaded.record

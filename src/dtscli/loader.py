@@ -14,7 +14,6 @@ The layout of a data directory decides what a file is:
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from dtscli import models
 from dtscli.findings import Finding, Severity
+from dtscli.vocab import did_you_mean
 from dtscli.yamlfile import ParsedFile, parse_file
 
 RECORD_FOLDERS: dict[str, str] = {
@@ -170,11 +170,6 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

@@ -14,10 +14,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from dtscli import vocab
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SchemeTypeCode = Literal["CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC"]
-SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
+SCHEME_TYPES = vocab.SCHEME_TYPES
 
 TERRITORY_KINDS: tuple[str, ...] = ("commune", "epci", "dept", "region", "qpv", "local")
 TERRITORY_PATTERN = (
@@ -32,6 +34,13 @@ PartialDate = Annotated[
 ]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 MENTAL_HEALTH_AXIS = "sante-mentale"
+TERRITORY_EXAMPLES = [
+    "commune:06088",
+    "epci:200030195",
+    "dept:06",
+    "region:93",
+    "local:pays-cevennes",
+]
 
 
 class Record(BaseModel):
@@ -71,13 +80,17 @@ class Source(Record):
 
 class Sourced(Record):
     sources: list[Source] = Field(min_length=1, description="At least one source.")
-    notes: str | None = None
+    notes: str | None = Field(
+        None, description="Free text in French: what the sources leave open, doubts, context."
+    )
 
 
 # ---------------------------------------------------------------- scheme types
 
 
 class Scale(Record):
+    """The territories an instance of the type covers."""
+
     kinds: list[Literal["commune", "epci", "dept", "region", "qpv", "local"]] = Field(
         min_length=1, description="Territory kinds an instance of this type may cover."
     )
@@ -87,53 +100,88 @@ class Scale(Record):
 class PublishedCount(Record):
     """A count published by an authority (e.g. « 19 CLSM en PACA »)."""
 
-    territory: TerritoryRef
-    count: int = Field(ge=0)
+    territory: TerritoryRef = Field(description="The territory counted: region:93, dept:06…")
+    count: int = Field(ge=0, description="The number the source publishes.")
     status: Status | None = Field(
         None, description="Which instances are counted, when the source says (signed = active)."
     )
     label: str = Field(description="What was counted, in French, as the source says it.")
-    source: Source
+    source: Source = Field(description="The document that publishes the count, and its date.")
 
 
 class SchemeType(Sourced):
     """What a type of scheme is: data/schemes/<TYPE>.yaml."""
 
-    id: SchemeTypeCode
-    name: str
-    family: Family
-    scale: Scale
-    pilotage: list[str] = Field(min_length=1)
-    public: str
-    themes: list[str] = Field(min_length=1)
-    created_year: int | None = Field(None, ge=1900, le=2100)
-    duration_years: int | None = Field(None, ge=1, le=20)
-    legal_basis: list[RecordId] = Field(default_factory=list)
-    published_counts: list[PublishedCount] = Field(default_factory=list)
-    description: str
+    id: SchemeTypeCode = Field(
+        description="The type's code, also the file name: CLS, CLSM, ASV, PTSM, CPTS or DAC."
+    )
+    name: str = Field(description="Full name in French, e.g. « Contrat local de santé ».")
+    family: Family = Field(
+        description="Family of schemes: global health, mental health or care pathways."
+    )
+    scale: Scale = Field(description="The territories an instance covers.")
+    pilotage: list[str] = Field(min_length=1, description="Who steers it (French), one item each.")
+    public: str = Field(description="Whom it is for (French).")
+    themes: list[str] = Field(min_length=1, description="Its usual themes (French).")
+    created_year: int | None = Field(
+        None, ge=1900, le=2100, description="Year the type of scheme was created."
+    )
+    duration_years: int | None = Field(
+        None, ge=1, le=20, description="Usual duration of one instance, in years."
+    )
+    legal_basis: list[RecordId] = Field(
+        default_factory=list, description="Ids of the legal texts it rests on (data/legal/)."
+    )
+    published_counts: list[PublishedCount] = Field(
+        default_factory=list, description="Counts of instances published by authorities."
+    )
+    description: str = Field(description="What it is, in French, as a sheet prints it.")
 
 
 # ---------------------------------------------------------------- scheme instances
 
 
 class Axis(Record):
+    """A thematic axis of a scheme, e.g. the mental-health axis of a CLS."""
+
     id: RecordId = Field(description="Axis id; the mental-health axis is `sante-mentale`.")
-    name: str | None = None
+    name: str | None = Field(None, description="The axis as the contract names it (French).")
 
 
 class Scheme(Sourced):
     """One scheme on a territory: data/schemes/<type>/<id>.yaml."""
 
-    id: RecordId
-    type: SchemeTypeCode
-    name: str
-    territory: TerritoryRef
-    status: Status
-    signed_on: dt.date | None = None
-    end_on: dt.date | None = None
-    axes: list[Axis] = Field(default_factory=list)
-    coordinator: RecordId | None = None
-    related: list[RecordId] = Field(default_factory=list)
+    id: RecordId = Field(
+        description="Kebab-case id, equal to the file name: <type>-<territory>, e.g. clsm-nice."
+    )
+    type: SchemeTypeCode = Field(
+        description="The scheme type; the file sits in schemes/<type in lower case>/."
+    )
+    name: str = Field(
+        description="Full name in French, e.g. « Conseil local de santé mentale de Nice »."
+    )
+    territory: TerritoryRef = Field(
+        description="Territory covered: commune:INSEE, epci:SIREN, dept:06, region:93, "
+        "qpv:CODE or local:<id>.",
+        json_schema_extra={"examples": TERRITORY_EXAMPLES},
+    )
+    status: Status = Field(description="Where it stands, as of its latest source.")
+    signed_on: dt.date | None = Field(
+        None, description="Date of signature (YYYY-MM-DD), where a source gives it."
+    )
+    end_on: dt.date | None = Field(
+        None, description="Date it ends or ended (YYYY-MM-DD), where a source gives it."
+    )
+    axes: list[Axis] = Field(
+        default_factory=list,
+        description="Thematic axes; a CLS signed since the 3DS law needs `sante-mentale`.",
+    )
+    coordinator: RecordId | None = Field(
+        None, description="Id of the coordinating contact (data/contacts/)."
+    )
+    related: list[RecordId] = Field(
+        default_factory=list, description="Ids of linked schemes (a CLS and its CLSM, a renewal…)."
+    )
 
     def has_axis(self, axis_id: str) -> bool:
         return any(axis.id == axis_id for axis in self.axes)
@@ -147,16 +195,24 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 class Contact(Sourced):
     """A person or an organisation to contact: data/contacts/<id>.yaml."""
 
-    id: RecordId
-    kind: Literal["person", "organisation"]
-    name: str
+    id: RecordId = Field(
+        description="Kebab-case id, equal to the file name: firstname-lastname or the organisation."
+    )
+    kind: Literal["person", "organisation"] = Field(description="A person or an organisation.")
+    name: str = Field(description="Full name of the person or of the organisation.")
     organisation: RecordId | None = Field(None, description="For a person: the organisation's id.")
-    role: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    website: HttpUrl | None = None
-    scheme_types: list[SchemeTypeCode] = Field(default_factory=list)
-    territory: TerritoryRef | None = None
+    role: str | None = Field(None, description="Function or role (French).")
+    email: str | None = Field(None, description="E-mail address.")
+    phone: str | None = Field(
+        None, description="Phone number, French format (04 91 00 00 00 or +33 4 91 00 00 00)."
+    )
+    website: HttpUrl | None = Field(None, description="Web site (http or https address).")
+    scheme_types: list[SchemeTypeCode] = Field(
+        default_factory=list, description="Scheme types the contact deals with."
+    )
+    territory: TerritoryRef | None = Field(
+        None, description="Territory the contact covers: region:93, dept:06…"
+    )
     verified_on: dt.date | None = Field(
         None, description="When the contact details were last checked (required for a person)."
     )
@@ -168,15 +224,15 @@ class Contact(Sourced):
 class Requirement(Record):
     """What a legal text requires of a scheme type."""
 
-    scheme_type: SchemeTypeCode
-    summary: str
+    scheme_type: SchemeTypeCode = Field(description="The scheme type the requirement applies to.")
+    summary: str = Field(description="What the text requires, in French.")
     rule: str | None = Field(None, description="Name of the dts check rule that enforces it.")
 
 
 class LegalText(Sourced):
     """A law, decree, ordinance, code article, circular, instruction or recommendation."""
 
-    id: RecordId
+    id: RecordId = Field(description="Kebab-case id, equal to the file name, e.g. loi-2022-217.")
     kind: Literal[
         "loi",
         "decret",
@@ -186,30 +242,49 @@ class LegalText(Sourced):
         "circulaire",
         "instruction",
         "recommandation",
-    ]
-    short_name: str | None = None
-    number: str | None = None
-    date: dt.date | None = None
-    title: str
-    articles: list[str] = Field(default_factory=list)
+    ] = Field(description="Kind of text.")
+    short_name: str | None = Field(None, description="Usual short name, e.g. 3DS.")
+    number: str | None = Field(
+        None, description='Official number as text, e.g. "2022-217" (quote it).'
+    )
+    date: dt.date | None = Field(None, description="Date of the text (YYYY-MM-DD).")
+    title: str = Field(description="Official title.")
+    articles: list[str] = Field(
+        default_factory=list, description='Articles that concern the schemes, as text ("122").'
+    )
     code_articles: list[RecordId] = Field(
         default_factory=list, description="Ids of article-de-code records this text wrote."
     )
-    journal: str | None = None
-    url: HttpUrl | None = None
-    in_force_on: dt.date | None = None
-    scheme_types: list[SchemeTypeCode] = Field(default_factory=list)
-    requires: list[Requirement] = Field(default_factory=list)
-    description: str
+    journal: str | None = Field(
+        None, description="Where it was published, e.g. JORF du 22 février 2022."
+    )
+    url: HttpUrl | None = Field(None, description="Address on Légifrance or an official site.")
+    in_force_on: dt.date | None = Field(
+        None, description="Date it takes effect (YYYY-MM-DD); rules read it."
+    )
+    scheme_types: list[SchemeTypeCode] = Field(
+        default_factory=list, description="Scheme types it concerns."
+    )
+    requires: list[Requirement] = Field(
+        default_factory=list, description="What it requires of scheme types."
+    )
+    description: str = Field(description="What it says about the schemes, in French.")
 
 
 # ---------------------------------------------------------------- documents
 
 
+def _year_as_number(schema: dict) -> None:
+    """In the JSON Schema: an unquoted year (YAML reads `2021` as a number) is accepted too."""
+    schema["anyOf"].insert(1, {"type": "integer", "minimum": 1000, "maximum": 2999})
+
+
 class Document(Record):
     """A document: a seed, a bibliography entry or a web site."""
 
-    id: RecordId
+    id: RecordId = Field(
+        description="Kebab-case id, equal to the file name: author-year-words or site-…"
+    )
     kind: Literal[
         "article",
         "ouvrage",
@@ -223,21 +298,30 @@ class Document(Record):
         "video",
         "carte",
         "autre",
-    ]
-    title: str
-    authors: list[str] = Field(default_factory=list)
-    publisher: str | None = None
-    journal: str | None = None
-    issue: str | None = None
-    date: PartialDate | None = None
-    pages: str | None = None
-    url: HttpUrl | None = None
-    scheme_types: list[SchemeTypeCode] = Field(default_factory=list)
-    themes: list[RecordId] = Field(default_factory=list)
+    ] = Field(description="Kind of document.")
+    title: str = Field(description="Title as published.")
+    authors: list[str] = Field(default_factory=list, description="Authors, « NAME Firstname ».")
+    publisher: str | None = Field(None, description="Publisher or issuing body.")
+    journal: str | None = Field(None, description="Journal or series, for an article.")
+    issue: str | None = Field(None, description="Issue number, as text.")
+    date: PartialDate | None = Field(
+        None,
+        description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD, or `unknown`.",
+        json_schema_extra=_year_as_number,
+    )
+    pages: str | None = Field(None, description="Pages or length, e.g. « 84 p. ».")
+    url: HttpUrl | None = Field(None, description="Address (http or https).")
+    scheme_types: list[SchemeTypeCode] = Field(
+        default_factory=list, description="Scheme types it is about."
+    )
+    themes: list[RecordId] = Field(default_factory=list, description="Kebab-case theme ids.")
     section: str | None = Field(None, description="Section of the bibliography it comes from.")
-    description: str | None = None
-    sources: list[Source] = Field(default_factory=list)
-    notes: str | None = None
+    description: str | None = Field(None, description="What it contains, in French.")
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="Where the description comes from (optional for a document).",
+    )
+    notes: str | None = Field(None, description="Free text in French.")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -263,21 +347,33 @@ class Document(Record):
 class Qpv(Sourced):
     """A quartier prioritaire de la politique de la ville: data/territories/qpv/<code>.yaml."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{5,12}$")]
-    name: str
-    communes: list[CommuneCode] = Field(min_length=1)
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{5,12}$")] = Field(
+        description="The QPV code, also the file name, e.g. QN00612M."
+    )
+    name: str = Field(description="Name of the quartier.")
+    communes: list[CommuneCode] = Field(
+        min_length=1, description="INSEE codes of its communes, quoted: '06088'."
+    )
     qpv_list: str = Field(description="The list it belongs to, e.g. `2024` (décret du 28/12/2023).")
-    population: int | None = Field(None, ge=0)
+    population: int | None = Field(None, ge=0, description="Population of the quartier.")
 
 
 class LocalTerritory(Sourced):
     """A pays, a conseil de territoire, a grouping: data/territories/local/<id>.yaml."""
 
-    id: RecordId
-    name: str
-    kind: Literal["pays", "conseil-de-territoire", "groupement", "autre"]
-    communes: list[CommuneCode] = Field(default_factory=list)
-    epci: list[EpciCode] = Field(default_factory=list)
+    id: RecordId = Field(
+        description="Kebab-case id, equal to the file name; schemes cite it as local:<id>."
+    )
+    name: str = Field(description="Name in French, e.g. Pays Cévennes.")
+    kind: Literal["pays", "conseil-de-territoire", "groupement", "autre"] = Field(
+        description="Kind of territory."
+    )
+    communes: list[CommuneCode] = Field(
+        default_factory=list, description="INSEE codes of its communes, quoted: '30007'."
+    )
+    epci: list[EpciCode] = Field(
+        default_factory=list, description="SIREN codes of its EPCI, quoted."
+    )
 
 
 RECORD_MODELS: dict[str, type[Record]] = {

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -28,6 +25,8 @@ def to_jsonable(value: Any) -> Any:
 
 
 def dump_json(value: Any, out: TextIO | None = None) -> None:
+    import json
+
     out = out or sys.stdout
     json.dump(to_jsonable(value), out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -71,6 +70,9 @@ def write_rows(
     if fmt == "json":
         dump_json(list(json_rows if json_rows is not None else rows), out)
     elif fmt == "csv":
+        import csv
+        import io
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([key for key, _ in columns])
@@ -81,6 +83,10 @@ def write_rows(
         out.write(markdown_table(columns, rows) + "\n")
         if footer:
             out.write(f"\n{footer}\n")
+    elif not out.isatty():
+        out.write(plain_table(columns, rows, title))
+        if footer:
+            out.write(f"{footer}\n")
     else:
         from rich.console import Console
         from rich.table import Table
@@ -90,7 +96,26 @@ def write_rows(
             table.add_column(heading, overflow="fold")
         for row in rows:
             table.add_row(*(cell(row.get(key)) for key, _ in columns))
-        console = Console(file=out, width=None if out.isatty() else 200)
+        console = Console(file=out)
         console.print(table)
         if footer:
             console.print(footer)
+
+
+def plain_table(
+    columns: Sequence[tuple[str, str]], rows: Sequence[dict[str, Any]], title: str | None = None
+) -> str:
+    """Aligned columns without colour or box drawing: for pipes, files and `grep`.
+
+    On a terminal, rich draws the table; elsewhere its frame is noise (and importing and
+    running it costs more than the rest of a warm `dts list`).
+    """
+    cells = [[title for _, title in columns]]
+    cells += [[cell(row.get(key)).replace("\n", " ") for key, _ in columns] for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = [f"{title}"] if title else []
+    for index, line in enumerate(cells):
+        lines.append("  ".join(text.ljust(widths[i]) for i, text in enumerate(line)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines) + "\n"

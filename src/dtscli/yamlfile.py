@@ -1,7 +1,11 @@
-"""Read one YAML file into plain Python data, keeping the line and column of every key.
+"""Read one YAML file into plain Python data, with the line and column of every key.
 
 Every problem met on the way (not UTF-8, bad syntax, duplicate keys, aliases, unquoted
 codes that YAML read as numbers) becomes a Finding; nothing here raises on bad data.
+
+Two parsers: ruamel.yaml's C-based safe loader reads a clean file quickly; its round-trip
+loader, about seven times slower, is used for files that have a problem to locate, and
+for the positions of a clean file only when a rule reports something in it.
 """
 
 from __future__ import annotations
@@ -24,12 +28,23 @@ CODE_WIDTHS: dict[str, int] = {"communes": 5, "epci": 9, "dept": 2, "region": 2}
 
 @dataclass
 class ParsedFile:
-    """A YAML file turned into plain data, with the position of every key and item."""
+    """A YAML file turned into plain data, with the position of every key and item.
+
+    Positions come from the round-trip parser; for a file read by the fast path they are
+    computed on first use from `source` (the file is unchanged: the cache checks that).
+    """
 
     path: str
     data: Any = None
-    positions: dict[Path_, Position] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    source: Path | None = None
+    _positions: dict[Path_, Position] | None = None
+
+    @property
+    def positions(self) -> dict[Path_, Position]:
+        if self._positions is None:
+            self._positions = _positions_of(self.source, self.path)
+        return self._positions
 
     def position(self, key_path: Path_) -> Position:
         """The position of key_path, or of its nearest ancestor that has one."""
@@ -63,6 +78,52 @@ class ParsedFile:
                 record_id if isinstance(record_id, str) else None,
             )
         )
+
+
+_SAFE_LOADER: Any = None
+
+
+def _safe_yaml() -> Any:
+    global _SAFE_LOADER
+    if _SAFE_LOADER is None:
+        from ruamel.yaml import YAML
+
+        _SAFE_LOADER = YAML(typ="safe", pure=False)
+    return _SAFE_LOADER
+
+
+def _positions_of(source: Path | None, shown_as: str) -> dict[Path_, Position]:
+    """Positions of every key of a file, from the round-trip parser."""
+    if source is None:
+        return {}
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    try:
+        root = _safe_yaml().compose(text)  # the C parser's node tree carries the marks
+    except Exception:
+        scratch = ParsedFile(shown_as)
+        parse_text(text, scratch)
+        return scratch._positions or {}
+    positions: dict[Path_, Position] = {(): (1, 1)}
+    _node_positions(root, (), positions)
+    return positions
+
+
+def _node_positions(node: Any, key_path: Path_, positions: dict[Path_, Position]) -> None:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            child = (*key_path, str(key.value))
+            positions[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            _node_positions(value, child, positions)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*key_path, index)
+            positions[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            _node_positions(item, child, positions)
 
 
 def _yaml():
@@ -124,7 +185,38 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
     text = read_text(raw, parsed)
     if text is None:
         return parsed
+    data = _fast_load(text)
+    if data is not _SLOW:
+        parsed.data = data
+        parsed.source = path
+        return parsed
     return parse_text(text, parsed)
+
+
+_SLOW = object()
+
+
+def _fast_load(text: str) -> Any:
+    """Data of a clean file by the C parser, or _SLOW when the file needs the careful path:
+    tabs, anchors, a syntax or date error, an unquoted code, a key that is not text."""
+    if "\t" in text or "&" in text or "*" in text:
+        return _SLOW
+    try:
+        data = _safe_yaml().load(text)
+    except Exception:  # any parser complaint is located by the round-trip path
+        return _SLOW
+    return data if _is_plain(data) else _SLOW
+
+
+def _is_plain(node: Any, key: str | None = None) -> bool:
+    width = CODE_WIDTHS.get(key) if key is not None else None
+    if isinstance(node, dict):
+        return all(isinstance(k, str) and _is_plain(v, k) for k, v in node.items())
+    if isinstance(node, list):
+        return all(_is_plain(item, key) for item in node)
+    # An unquoted code read as a number goes the careful way, which restores it and warns.
+    unquoted_code = width is not None and isinstance(node, int) and not isinstance(node, bool)
+    return not unquoted_code
 
 
 def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
@@ -171,7 +263,7 @@ def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
     except (YAMLError, ValueError, RecursionError) as error:
         parsed.add("yaml-syntax", Severity.error, f"YAML error: {error}".splitlines()[0])
         return parsed
-    parsed.positions[()] = (1, 1)
+    parsed._positions = {(): (1, 1)}
     parsed.data = _plain(node, (), parsed, set())
     return parsed
 

@@ -17,24 +17,23 @@ from dtscli.kb import KnowledgeBase
     legal="loi-2022-217",
 )
 def cls_without_clsm(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    clsm_territories = [
-        t
-        for loaded in kb.schemes()
-        if loaded.record.type == "CLSM"
-        if (t := kb.territory(loaded.record.territory)) is not None
-    ]
+    covered: set[str] = set()  # every commune some CLSM covers: one pass, not CLS x CLSM
+    for loaded in kb.schemes():
+        if loaded.record.type == "CLSM":
+            territory = kb.territory(loaded.record.territory)
+            if territory is not None:
+                covered.update(territory.communes)
     for loaded in kb.schemes():
         scheme = loaded.record
-        if scheme.type != "CLS" or scheme.status.value in ("expired",):
+        if scheme.type != "CLS" or scheme.status.value == "expired":
             continue
         territory = kb.territory(scheme.territory)
-        if territory is None:
+        if territory is None or not territory.communes.isdisjoint(covered):
             continue
-        if not any(territory.overlaps(other) for other in clsm_territories):
-            yield finding(
-                "cls-without-clsm",
-                loaded,
-                f"no CLSM in the base covers any part of {territory.name}",
-                "territory",
-                hint="record the CLSM if there is one, or plan one with the mental-health axis",
-            )
+        yield finding(
+            "cls-without-clsm",
+            loaded,
+            f"no CLSM in the base covers any part of {territory.name}",
+            "territory",
+            hint="record the CLSM if there is one, or plan one with the mental-health axis",
+        )

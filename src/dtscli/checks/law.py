@@ -69,7 +69,7 @@ def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]
                 loaded,
                 f"a CLS signed on or after {long_date(in_force)} must have a "
                 f"`{MENTAL_HEALTH_AXIS}` axis ({citation(law)})",
-                "axes" if "axes" in loaded.parsed.data else "signed_on",
+                "axes" if "axes" in scheme.model_fields_set else "signed_on",
                 hint=axis_hint,
             )
         elif scheme.status.value in ("active", "renewal"):

@@ -1,0 +1,208 @@
+"""A cache of parsed and validated records, outside the data, that never serves stale data.
+
+Each data file's entry is keyed by its path and checked against its size, modification
+time and content hash; the whole cache is keyed by dts's version and the state of the
+modules that shape a record (models, loader, parser). A changed file is re-read alone.
+
+Where: `--cache-dir`, else $DTS_CACHE_DIR, else $XDG_CACHE_HOME/dts, else ~/.cache/dts;
+one sub-folder per data directory. `DTS_NO_CACHE=1` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dtscli import __version__
+
+FORMAT = 1
+RACY_SECONDS = 2.0  # a file modified this close to the save is re-hashed next time
+ENV_DIR = "DTS_CACHE_DIR"
+ENV_OFF = "DTS_NO_CACHE"
+SHAPING_MODULES = (
+    "models.py",
+    "loader.py",
+    "yamlfile.py",
+    "cache.py",
+    "findings.py",
+    "territories.py",
+    "listing.py",
+)
+
+
+def cache_root(explicit: Path | None = None) -> Path:
+    if explicit is not None:
+        return explicit
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dts"
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
+    """One folder per data directory, named after it (zlib: no hashlib on the fast path)."""
+    import zlib
+
+    absolute = str(data_dir.resolve())
+    return cache_root(explicit) / f"{data_dir.resolve().name}-{zlib.crc32(absolute.encode()):08x}"
+
+
+def code_fingerprint() -> str:
+    """Changes whenever the code that turns a file into a record may have changed."""
+    here = Path(__file__).parent
+    parts = [__version__, str(FORMAT)]
+    for name in SHAPING_MODULES:
+        with contextlib.suppress(OSError):
+            stat = (here / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def digest_of(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class Entry:
+    """What loading one file produced, and the file state it was produced from."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    kind: str
+    record: Any  # a validated model instance, or None when the file did not validate
+    findings: list[Any] = field(default_factory=list)  # Finding objects; path filled on use
+    racy: bool = False
+    positions: dict[Any, tuple[int, int]] | None = None  # kept once a finding needed them
+
+
+class RecordCache:
+    """Entries by path relative to the data directory, in one pickle file."""
+
+    def __init__(self, path: Path | None, entries: dict[str, Entry] | None = None) -> None:
+        self.path = path
+        self.entries: dict[str, Entry] = entries or {}
+        self.seen: set[str] = set()
+        self.dirty = False
+
+    @classmethod
+    def open(cls, data_dir: Path, cache_dir: Path | None = None) -> RecordCache:
+        if not enabled():
+            return cls(None)
+        path = folder_for(data_dir, cache_dir) / "records.pickle"
+        try:
+            with path.open("rb") as handle:
+                fingerprint, entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return cls(path)
+        except Exception:  # a cache from another version of a library: start afresh
+            return cls(path)
+        if fingerprint != code_fingerprint() or not isinstance(entries, dict):
+            return cls(path)
+        return cls(path, entries)
+
+    def lookup(self, relative: str, path: Path, size: int, mtime_ns: int) -> Entry | None:
+        """The entry if the file is unchanged (same stat, or same content)."""
+        self.seen.add(relative)
+        entry = self.entries.get(relative)
+        if entry is None or entry.size != size:
+            return None
+        if entry.mtime_ns == mtime_ns and not entry.racy:
+            return entry
+        if digest_of(path) != entry.digest:
+            return None
+        entry.mtime_ns, entry.racy = mtime_ns, _is_racy(mtime_ns)
+        self.dirty = True
+        return entry
+
+    def store(self, relative: str, path: Path, entry_data: dict[str, Any]) -> None:
+        if self.path is None:
+            return
+        digest = digest_of(path)
+        if digest is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        self.seen.add(relative)
+        self.entries[relative] = Entry(
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            digest=digest,
+            racy=_is_racy(stat.st_mtime_ns),
+            **entry_data,
+        )
+        self.dirty = True
+
+    def remember_positions(self, relative: str, positions: dict[Any, tuple[int, int]]) -> None:
+        entry = self.entries.get(relative)
+        if entry is not None and entry.positions is None:
+            entry.positions = positions
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically, dropping files that no longer exist."""
+        if self.path is None:
+            return
+        gone = set(self.entries) - self.seen
+        if not self.dirty and not gone:
+            return
+        for relative in gone:
+            del self.entries[relative]
+        with contextlib.suppress(OSError, pickle.PicklingError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump((code_fingerprint(), self.entries), handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        self.dirty = False
+
+
+def _is_racy(mtime_ns: int) -> bool:
+    return time.time() - mtime_ns / 1e9 < RACY_SECONDS
+
+
+def load_referential(folder: Path, cache: RecordCache | None) -> Any:
+    """The official referential, from a pickle beside the record cache when its four
+    generated files have not changed (parsing them takes a tenth of a second)."""
+    from dtscli.territories import REFERENTIAL_FILES, Referential
+
+    if cache is None or cache.path is None:
+        return Referential.load(folder)
+    stamps = []
+    for name in REFERENTIAL_FILES:
+        try:
+            stat = (folder / f"{name}.yaml").stat()
+        except OSError:
+            return Referential.load(folder)  # it reports what is missing
+        stamps.append((name, stat.st_size, stat.st_mtime_ns))
+    key = (code_fingerprint(), str(folder.resolve()), tuple(stamps))
+    path = cache.path.with_name("referential.pickle")
+    with contextlib.suppress(Exception):
+        with path.open("rb") as handle:
+            stored_key, referential = pickle.load(handle)
+        if stored_key == key:
+            return referential
+    referential = Referential.load(folder)
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((key, referential), handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    return referential

@@ -1,0 +1,375 @@
+"""`dts list`: rows, filters, and a per-folder index so that a warm query stays quick.
+
+A query such as `--type CLSM --dept 06` is answered from an index of the schemes/clsm/
+folder kept beside the record cache. The index is used only when the files it was built
+from are unchanged (every file's name, size and modification time in that folder and in
+territories/), so it never serves stale rows; otherwise the base is loaded and the index
+rebuilt. This module imports neither pydantic nor the models: the fast path must not.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from dtscli.errors import DtsError
+from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean
+
+INDEX_FORMAT = 2
+Row = dict[str, Any]
+LIST_COLUMNS = (
+    ("id", "Id"),
+    ("type", "Type"),
+    ("name", "Name"),
+    ("territory", "Territory"),
+    ("territory_name", "Territory name"),
+    ("depts", "Dept"),
+    ("status", "Status"),
+    ("signed_on", "Signed"),
+    ("end_on", "Ends"),
+)
+
+
+def fold(text: str) -> str:
+    """Same as territories.fold, repeated here so the fast path imports nothing heavy."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for char in "-'’":
+        plain = plain.replace(char, " ")
+    return " ".join(plain.split())
+
+
+# ------------------------------------------------------------------ arguments
+
+
+def normalise_types(types: Iterable[str]) -> list[str]:
+    result = []
+    for value in types:
+        upper = value.upper()
+        if upper not in SCHEME_TYPES:
+            guess = did_you_mean(upper, list(SCHEME_TYPES))
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise DtsError(
+                f"unknown scheme type {value!r}{hint}; types are: {', '.join(SCHEME_TYPES)}"
+            )
+        result.append(upper)
+    return result
+
+
+def normalise_statuses(statuses: Iterable[str]) -> list[str]:
+    for value in statuses:
+        if value not in STATUSES:
+            guess = did_you_mean(value, list(STATUSES))
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(STATUSES)}")
+    return list(statuses)
+
+
+def normalise_code(code: str) -> str:
+    """`6` -> `06` for departments and regions typed without their leading zero."""
+    code = code.strip().upper()
+    return code.zfill(2) if code.isdigit() and len(code) == 1 else code
+
+
+def validate_codes(depts: Iterable[str], regions: Iterable[str], known: dict[str, set]) -> None:
+    for dept in depts:
+        if dept not in known["depts"]:
+            raise DtsError(f"unknown department {dept!r}; use an INSEE code such as 06 or 2A")
+    for region in regions:
+        if region not in known["regions"]:
+            raise DtsError(f"unknown region {region!r}; use an INSEE code such as 93 (PACA)")
+
+
+# ------------------------------------------------------------------ rows
+
+
+def scheme_row(kb: Any, loaded: Any) -> Row:
+    """One line of `dts list`, with what sorting and `--text` need."""
+    scheme = loaded.record
+    territory = kb.territory(scheme.territory)
+    depts = sorted(territory.depts) if territory else []
+    return {
+        "id": scheme.id,
+        "type": scheme.type,
+        "name": scheme.name,
+        "territory": scheme.territory,
+        "territory_name": territory.name if territory else "(unknown code)",
+        "depts": depts,
+        "regions": sorted(territory.regions) if territory else [],
+        "population": territory.population if territory else None,
+        "status": scheme.status.value,
+        "signed_on": scheme.signed_on.isoformat() if scheme.signed_on else None,
+        "end_on": scheme.end_on.isoformat() if scheme.end_on else None,
+        "_sort": (
+            SCHEME_TYPES.index(scheme.type),
+            depts[0] if depts else "~",
+            fold(scheme.name),
+            scheme.id,
+        ),
+        "_text": fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id]))),
+    }
+
+
+def filter_rows(
+    rows: Iterable[Row],
+    *,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    text: str | None,
+) -> list[Row]:
+    needle = fold(text) if text else None
+    kept = [
+        row
+        for row in rows
+        if (not types or row["type"] in types)
+        and (not statuses or row["status"] in statuses)
+        and (not depts or not set(depts).isdisjoint(row["depts"]))
+        and (not regions or not set(regions).isdisjoint(row["regions"]))
+        and (needle is None or needle in row["_text"])
+    ]
+    return sorted(kept, key=lambda row: row["_sort"])
+
+
+def public(row: Row) -> Row:
+    return {key: value for key, value in row.items() if not key.startswith("_")}
+
+
+def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
+    from dtscli.output import write_rows
+
+    noun = "scheme" if len(rows) == 1 else "schemes"
+    write_rows([public(r) for r in rows], LIST_COLUMNS, fmt, footer=f"{len(rows)} {noun}", out=out)
+    if fmt == "csv":
+        sys.stderr.write(f"{len(rows)} {noun}\n")
+
+
+# ------------------------------------------------------------------ the index
+
+
+def _stamps(folder: Path) -> tuple:
+    """(name, size, mtime) of every file in a folder: what the index is valid for."""
+    try:
+        with os.scandir(folder) as entries:
+            found = []
+            for entry in entries:
+                if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."):
+                    stat = entry.stat()
+                    found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    except OSError:
+        return ()
+    found.sort()
+    return tuple(found)
+
+
+def territories_key(data_dir: Path) -> tuple:
+    folder = data_dir / "territories"
+    return (_stamps(folder), _stamps(folder / "local"), _stamps(folder / "qpv"))
+
+
+def _index_path(data_dir: Path, folder: str, shard: str | None = None) -> Path:
+    from dtscli.cache import folder_for
+
+    name = f"list-{folder}" if shard is None else f"list-{folder}@{shard}"
+    return folder_for(data_dir) / f"{name}.pickle"
+
+
+def _fingerprint() -> str:
+    from dtscli.cache import code_fingerprint
+
+    return f"{INDEX_FORMAT}|{code_fingerprint()}"
+
+
+def scheme_folders(data_dir: Path, types: list[str]) -> list[str]:
+    if types:
+        return [t.lower() for t in types]
+    try:
+        with os.scandir(data_dir / "schemes") as entries:
+            return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    except OSError:
+        return []
+
+
+def read_index(
+    data_dir: Path, folders: list[str], depts: list[str]
+) -> tuple[list[Row], list[tuple[str, str]], dict] | None:
+    """Rows, problems and known codes from the index, or None when any part is stale.
+
+    Rows are stored by department, so `--dept 06` reads the rows of the 06 shard only.
+    """
+    from dtscli import cache
+
+    if not cache.enabled():
+        return None
+    fingerprint, territories = _fingerprint(), territories_key(data_dir)
+    rows: dict[str, Row] = {}
+    problems: list[tuple[str, str]] = []
+    known: dict[str, set] = {}
+    try:
+        for folder in folders:
+            stored = _read_pickle(_index_path(data_dir, folder))
+            expected = (fingerprint, _stamps(data_dir / "schemes" / folder), territories)
+            if not isinstance(stored, dict) or stored.get("key") != expected:
+                return None
+            problems.extend(stored["problems"])
+            known = stored["known"]
+            shards = stored["shards"]
+            for shard in [d for d in depts if d in shards] if depts else shards:
+                part = _read_pickle(_index_path(data_dir, folder, shard))
+                if not isinstance(part, dict) or part.get("key") != expected:
+                    return None
+                rows.update((row["id"], row) for row in part["rows"])
+    except (KeyError, TypeError):  # an index of another shape: rebuild it
+        return None
+    return list(rows.values()), problems, known
+
+
+def _read_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, partial or from another version: the caller rebuilds
+        return None
+
+
+def _write_pickle(path: Path, document: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(document, handle, pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
+    """Per scheme folder: a head file (key, problems, known codes, shard names) and one
+    shard of rows per department, all keyed by the stamps taken before loading."""
+    from dtscli import cache
+    from dtscli.findings import Severity
+
+    if not cache.enabled():
+        return
+    referential = kb.referential
+    known = {"depts": set(referential.departements), "regions": set(referential.regions)}
+    by_folder: dict[str, list[Row]] = {folder: [] for folder in stamps}
+    for loaded in kb.schemes():
+        folder = Path(loaded.path).parent.name
+        if folder in by_folder:
+            by_folder[folder].append(scheme_row(kb, loaded))
+    fingerprint = _fingerprint()
+    for folder, rows in by_folder.items():
+        key = (fingerprint, stamps[folder], territories)
+        shards: dict[str, list[Row]] = {}
+        for row in rows:
+            for dept in row["depts"] or ["~"]:
+                shards.setdefault(dept, []).append(row)
+        problems = [
+            (f.severity.value, f"{f.location()}: {f.message}")
+            for f in kb.findings
+            if f.severity is not Severity.info
+            and (Path(f.path).parent.name == folder or "territories/" in f.path)
+        ]
+        try:
+            for dept, part in shards.items():
+                _write_pickle(_index_path(kb.data_dir, folder, dept), {"key": key, "rows": part})
+            head = {"key": key, "problems": problems, "known": known, "shards": sorted(shards)}
+            _write_pickle(_index_path(kb.data_dir, folder), head)
+        except OSError:
+            return  # no cache is no error
+
+
+# ------------------------------------------------------------------ the command
+
+
+def list_command(
+    data_dir: Path,
+    *,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    territory: str | None,
+    text: str | None,
+    fmt: str,
+    out: TextIO | None = None,
+) -> int:
+    """Print the matching schemes; returns the exit code (1 when some files are broken)."""
+    types = normalise_types(types)
+    statuses = normalise_statuses(statuses)
+    depts = [normalise_code(d) for d in depts]
+    regions = [normalise_code(r) for r in regions]
+    filters = {"types": types, "depts": depts, "regions": regions, "statuses": statuses}
+    if fmt != "json" and territory is None:
+        folders = scheme_folders(data_dir, types)
+        indexed = read_index(data_dir, folders, depts)
+        if indexed is not None:
+            rows, problems, known = indexed
+            validate_codes(depts, regions, known)
+            write_list(filter_rows(rows, text=text, **filters), fmt, out)
+            return _report_problems(problems)
+    return _list_from_base(data_dir, territory=territory, text=text, fmt=fmt, out=out, **filters)
+
+
+def _list_from_base(
+    data_dir: Path,
+    *,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    territory: str | None,
+    text: str | None,
+    fmt: str,
+    out: TextIO | None,
+) -> int:
+    from dtscli.commands import load_problems
+    from dtscli.kb import KnowledgeBase
+
+    folders = scheme_folders(data_dir, [])
+    stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in folders}
+    territories = territories_key(data_dir)
+    kb = KnowledgeBase.load(data_dir)
+    problems = load_problems(kb)
+    referential = kb.referential
+    known = {"depts": set(referential.departements), "regions": set(referential.regions)}
+    validate_codes(depts, regions, known)
+    write_index(kb, stamps, territories)
+    if territory is not None:
+        place = kb.referential.parse_territory(territory, depts[0] if len(depts) == 1 else None)
+        candidates = [scheme_row(kb, loaded) for loaded in kb.covering(place)]
+    else:
+        candidates = [scheme_row(kb, loaded) for loaded in kb.schemes()]
+    rows = filter_rows(
+        candidates, text=text, types=types, depts=depts, regions=regions, statuses=statuses
+    )
+    if fmt == "json":
+        from dtscli.describe import record_view
+        from dtscli.output import dump_json
+
+        views = [record_view(kb, kb.records["scheme"][row["id"]]) for row in rows]
+        dump_json(views, out)
+        sys.stderr.write(f"{len(rows)} scheme{'' if len(rows) == 1 else 's'}\n")
+    else:
+        write_list(rows, fmt, out)
+    return _report_problems(problems)
+
+
+def _report_problems(problems: list[tuple[str, str]]) -> int:
+    """Warnings (at most five) on stderr; for broken files, one more line and exit 1 (the
+    list is still printed, without them)."""
+    for _, text in [p for p in problems if p[0] == "warning"][:5]:
+        sys.stderr.write(f"warning: {text}\n")
+    errors = [text for severity, text in problems if severity == "error"]
+    if not errors:
+        return 0
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    sys.stderr.write(
+        f"error: {errors[0]}{more}; these files were left out, `dts check` lists them all\n"
+    )
+    return 1

@@ -1,0 +1,31 @@
+"""Where the knowledge base is: importable without the heavy modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dtscli.errors import DtsError
+
+ENV_DATA = "DTS_DATA"
+
+
+def find_data_dir(explicit: Path | None = None, start: Path | None = None) -> Path:
+    """--data-dir, then $DTS_DATA, then the first `data/` with a `schemes/` folder upwards."""
+    chosen = explicit or (Path(os.environ[ENV_DATA]) if os.environ.get(ENV_DATA) else None)
+    if chosen is not None:
+        if not chosen.is_dir():
+            raise DtsError(
+                f"data directory {chosen} does not exist (from --data-dir or {ENV_DATA})"
+            )
+        return chosen
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "schemes").is_dir() and (folder / "territories").is_dir():
+            return folder
+        if (folder / "data" / "schemes").is_dir():
+            return folder / "data"
+    raise DtsError(
+        "no knowledge base found here or in any parent folder; "
+        f"run dts inside a dts repository, or pass --data-dir (or set {ENV_DATA})"
+    )
