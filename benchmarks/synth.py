@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
 SHARES = {"CLS": 0.30, "CLSM": 0.28, "ASV": 0.18, "CPTS": 0.16, "DAC": 0.08}
 STATUSES = ["active"] * 6 + ["in_preparation", "renewal", "expired", "intention", "unknown"]
-WORDS = (
-    "santé mentale prévention accès aux soins habitants quartiers coordination partenaires "
-    "élus diagnostic territorial actions jeunes personnes âgées logement addictions parcours "
-    "promotion environnement inégalités sociales territoriales précarité médiation"
-).split()
+WORDS = [
+    *("santé", "mentale", "prévention", "accès", "aux", "soins", "habitants", "quartiers"),
+    *("coordination", "partenaires", "élus", "diagnostic", "territorial", "actions"),
+    *("jeunes", "personnes", "âgées", "logement", "addictions", "parcours", "promotion"),
+    *("environnement", "inégalités", "sociales", "territoriales", "précarité", "médiation"),
+]
 DOCUMENT = "ars-paca-dynamiques-territoriales-2021"
 
 
@@ -144,7 +145,8 @@ def write(out: Path, schemes: int, seed: int, invalid: float, copy: bool) -> dic
         text = (
             f"id: contact-synth-{index:05d}\nkind: person\nname: {first} {last}\n"
             f"organisation: ars-paca\nrole: {sentence(rng, 4)}\n"
-            f"email: {first.lower()}.{last.lower()}@ars.sante.fr\nphone: '04 91 {index % 100:02d} 00 00'\n"
+            f"email: {first.lower()}.{last.lower()}@ars.sante.fr\n"
+            f"phone: '04 91 {index % 100:02d} 00 00'\n"
             f"scheme_types: [CLS, CLSM]\nverified_on: 2026-0{rng.randint(1, 9)}-15\n"
             f"sources:\n  - document: {DOCUMENT}\n    as_of: 2021-11-17\n"
         )
@@ -154,7 +156,8 @@ def write(out: Path, schemes: int, seed: int, invalid: float, copy: bool) -> dic
         text = (
             f"id: document-synth-{index:05d}\nkind: article\ntitle: {sentence(rng, 10)}\n"
             f"authors: [AUTEUR {index}]\njournal: Revue de test\nissue: n° {index}\n"
-            f"date: '20{rng.randint(10, 25)}-0{rng.randint(1, 9)}'\npages: {rng.randint(2, 200)} p.\n"
+            f"date: '20{rng.randint(10, 25)}-0{rng.randint(1, 9)}'\n"
+            f"pages: {rng.randint(2, 200)} p.\n"
             f"scheme_types: [{rng.choice(kinds)}]\nthemes: [connaissances]\n"
             f"description: >-\n  {sentence(rng, 18)}\n"
         )

@@ -115,13 +115,16 @@ class RecordCache:
             return cls(path)
         return cls(path, entries)
 
-    def lookup(self, relative: str, path: Path, size: int, mtime_ns: int) -> Entry | None:
-        """The entry if the file is unchanged (same stat, or same content)."""
+    def lookup(
+        self, relative: str, path: Path, size: int, mtime_ns: int, verify: bool = False
+    ) -> Entry | None:
+        """The entry if the file is unchanged: same size and modification time (and, with
+        `verify` or when the time is too close to the last save to trust, same content)."""
         self.seen.add(relative)
         entry = self.entries.get(relative)
         if entry is None or entry.size != size:
             return None
-        if entry.mtime_ns == mtime_ns and not entry.racy:
+        if entry.mtime_ns == mtime_ns and not entry.racy and not verify:
             return entry
         if digest_of(path) != entry.digest:
             return None

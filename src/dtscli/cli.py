@@ -483,8 +483,10 @@ def new_cmd(
 
     On a terminal, missing options are asked for; elsewhere they are errors.
 
-    Examples: dts new CLSM --territory Nice --source ars-paca-webinaire-sante-mentale-qpv-2025 ·
-    dts new CLS --territory "La Garde" --dept 83 --status active --source DOC --as-of 2025-04-22
+    \b
+    Examples:
+      dts new CLSM --territory Toulon --name "…" --source DOC --as-of 2025-04-22
+      dts new CLS --territory "La Garde" --dept 83 --status active --name "…" --source DOC
     """
     from dtscli import authoring
     from dtscli.loader import display_path

@@ -53,15 +53,17 @@ class KnowledgeBase:
         base: Path | None = None,
         cache_dir: Path | None = None,
         use_cache: bool = True,
+        verify: bool = False,
     ) -> KnowledgeBase:
         """Load every record; paths in findings are shown relative to `base` (default: cwd).
 
-        Files unchanged since the last load come from the record cache (see cache.py).
+        Files unchanged since the last load come from the record cache (see cache.py);
+        `verify` compares their content hash too, not only their size and time.
         """
         kb = cls(data_dir, base)
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
         for path, kind in discover(data_dir):
-            kb.add_file(path, kind, cache)
+            kb.add_file(path, kind, cache, verify)
         cache.save()
         kb.cache = cache
         return kb
@@ -79,7 +81,7 @@ class KnowledgeBase:
         self.cache.save()
 
     def add_file(
-        self, path: Path, kind: str, cache: RecordCache | None = None
+        self, path: Path, kind: str, cache: RecordCache | None = None, verify: bool = False
     ) -> LoadedRecord | None:
         """Read, validate and index one file; its problems join `findings`."""
         self.files.append((path, kind))
@@ -89,7 +91,7 @@ class KnowledgeBase:
             relative = path.relative_to(self.data_dir).as_posix()
             try:
                 stat = path.stat()
-                entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns)
+                entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns, verify)
             except OSError:
                 entry = None
         if entry is not None:

@@ -18,6 +18,8 @@ SPACE as the thousands separator (« 5 218 960 »).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -166,7 +169,7 @@ def french_typography(text: str) -> str:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
-_MD_LINE_START = re.compile(r"^(\d*)([#+=.)-])")
+_MD_LINE_START = re.compile(r"^(\d{1,9}[.)]|[#+=-])(?=[ \t]|$)")
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -175,10 +178,10 @@ def md_text(value: str) -> str:
     text = _NEWLINES.sub(" ", str(value)).strip()
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_ENTITY.sub(r"\\&", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 
-_URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "\\": "%5C"}
+_URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "\\": "%5C", "|": "%7C"}
 
 
 def md_url(url: str | None) -> Markup:
@@ -201,12 +204,14 @@ def md_email(email: str | None) -> Markup | str:
     return md_text(email)
 
 
-def citations(numbers: Iterable[int]) -> Markup:
-    """Note calls for the « Sources » list: « [1, 3] » after a no-break space; none → ''."""
+def citations(numbers: Iterable[int], space: bool = True) -> Markup:
+    """Note calls pointing into the « Sources » list: « [1, 3] », after a no-break space
+    (`space=False` in a table cell, where no call prints « — »)."""
     found = sorted(set(numbers))
     if not found:
-        return Markup("")
-    return Markup(NBSP + "[" + ", ".join(str(n) for n in found) + "]")
+        return Markup("" if space else "—")
+    calls = "[" + ", ".join(str(n) for n in found) + "]"
+    return Markup(NBSP + calls if space else calls)
 
 
 def tidy_markdown(text: str) -> str:
@@ -229,8 +234,11 @@ class MissingValue(jinja2.TemplateRuntimeError):
     """A template printed None, a list or a mapping as is: data is missing or misused."""
 
 
-def _finalizer(escape: Callable[[str], str]) -> Callable[[Any], Any]:
-    def finalize(value: Any) -> Any:
+def _finalizer(escape: Callable[[str], Any]) -> Callable[..., Any]:
+    # pass_eval_context keeps Jinja from folding `{{ "l'ARS" }}` at compile time, where
+    # autoescape would HTML-escape it (`l&#39;ARS`) before `escape` could see it.
+    @jinja2.pass_eval_context
+    def finalize(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
         if isinstance(value, Markup):
             return value
         if value is None:
@@ -250,6 +258,34 @@ def _finalizer(escape: Callable[[str], str]) -> Callable[[Any], Any]:
     return finalize
 
 
+def _markdown_escape(text: str) -> Markup:
+    return Markup(md_text(text))
+
+
+def end_stop(text: str | None) -> str:
+    """The full stop a phrase still needs: '' when it ends with . ! ? or …, '.' otherwise."""
+    return "" if str(text or "").rstrip().endswith((".", "!", "?", "…")) else "."
+
+
+def html_url(url: str | None) -> Markup:
+    md_url(url)  # the same checks
+    return Markup('<a href="{0}">{0}</a>').format(str(url).strip())
+
+
+def html_email(email: str | None) -> Markup | str:
+    if not email:
+        raise ValueError("no e-mail address (None)")
+    if _EMAIL.match(email):
+        return Markup('<a href="mailto:{0}">{0}</a>').format(email)
+    return email
+
+
+HTML_FILTERS: dict[str, Callable[..., Any]] = {
+    "md": str,  # autoescape does the escaping in HTML
+    "lien": html_url,
+    "courriel": html_email,
+}
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "date_fr": fr_date,
     "nombre": fr_number,
@@ -260,15 +296,14 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "lien": md_url,
     "courriel": md_email,
     "notes": citations,
-    "md": md_text,
+    "md": _markdown_escape,
+    "fin": end_stop,
 }
 
 
 def shipped_template_dirs(data_dir: Path | None) -> list[Path]:
     """Where the shipped templates are: $DTS_TEMPLATES, the data repository's `templates/`,
     then the `templates/` of the repository dts was installed from (editable install)."""
-    import os
-
     candidates: list[Path] = []
     if os.environ.get(TEMPLATE_ENV):
         candidates.append(Path(os.environ[TEMPLATE_ENV]))
@@ -283,19 +318,21 @@ def shipped_template_dirs(data_dir: Path | None) -> list[Path]:
 
 
 def make_environment(search_path: list[Path], *, html: bool = False) -> SandboxedEnvironment:
-    """A sandboxed environment; `html` switches autoescape on and Markdown escaping off."""
+    """A sandboxed environment, autoescaping in both modes so that macro output (Markup)
+    is trusted and record text is not: HTML-escaped in `html` mode, Markdown-escaped by
+    `finalize` otherwise (its Markup result then passes the HTML escape untouched)."""
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         undefined=jinja2.StrictUndefined,
-        autoescape=html,
+        autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_finalizer(str if html else md_text),
+        finalize=_finalizer(str if html else _markdown_escape),
     )
     env.filters.update(FILTERS)
     if html:
-        env.filters["md"] = str  # autoescape does the escaping in HTML
+        env.filters.update(HTML_FILTERS)
     return env
 
 
@@ -326,8 +363,6 @@ def _display(path: str | None) -> str:
 
 def template_error(error: BaseException) -> DtsError:
     """One line: where in which template, and what went wrong."""
-    from jinja2.exceptions import SecurityError
-
     filename, line = _template_location(error)
     place = _display(filename) + (f", line {line}" if line else "")
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -356,7 +391,14 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise DtsError(f"template {error.name!r} not found (searched {_search(env)})") from None
     except DtsError:
         raise
-    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+        TypeError,
+        ValueError,
+    ) as error:
         raise template_error(error) from None
 
 
@@ -380,3 +422,73 @@ def markdown_to_html(text: str) -> Markup:
 
     converter = MarkdownIt("commonmark", {"html": False}).enable("table")
     return Markup(converter.render(text))
+
+
+# ---------------------------------------------------------------- a sheet, end to end
+
+SHEET_TEMPLATES = {"type": "type.md.j2", "scheme": "scheme.md.j2", "territory": "territory.md.j2"}
+PAGE_TEMPLATE = "page.html.j2"
+FORMATS = ("md", "html", "json")
+HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2", ".html.jinja", ".htm.jinja")
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else guessed from -o's suffix (.html, .json), else Markdown."""
+    if fmt is None:
+        suffix = output.suffix.lower() if output else ""
+        return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+    if fmt not in FORMATS:
+        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def _shipped(data_dir: Path | None) -> list[Path]:
+    found = shipped_template_dirs(data_dir)
+    if not found:
+        raise DtsError(
+            "the shipped sheet templates were not found (templates/ beside the data folder or "
+            f"in the dts repository, or ${TEMPLATE_ENV}); install dts from its repository with "
+            "`pip install -e .`, or pass --template"
+        )
+    return found
+
+
+def render_sheet(
+    context: dict[str, Any],
+    fmt: str = "md",
+    *,
+    data_dir: Path | None = None,
+    template: Path | None = None,
+) -> str:
+    """A sheet as Markdown, a standalone HTML page, or its context as JSON."""
+    if fmt == "json":
+        from dtscli.output import dump_json
+
+        buffer = io.StringIO()
+        dump_json(context, buffer)
+        return buffer.getvalue()
+    if template is not None:
+        if not template.is_file():
+            raise DtsError(f"template {template} does not exist")
+        search = [template.resolve().parent, *shipped_template_dirs(data_dir)]
+        name = template.name
+        if name.lower().endswith(HTML_SUFFIXES):
+            page = render_template(make_environment(search, html=True), name, context)
+            return page.rstrip("\n") + "\n"
+    else:
+        search = _shipped(data_dir)
+        name = SHEET_TEMPLATES[context["sheet_kind"]]
+    markdown = markdown_document(render_template(make_environment(search), name, context))
+    if fmt == "md":
+        return markdown
+    page_env = make_environment(_shipped(data_dir), html=True)
+    page = render_template(
+        page_env,
+        PAGE_TEMPLATE,
+        {
+            "title": context["title"],
+            "body": markdown_to_html(markdown),
+            "generated_on": context["generated_on"],
+        },
+    )
+    return page.rstrip("\n") + "\n"

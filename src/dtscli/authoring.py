@@ -1,0 +1,383 @@
+"""`dts new`: write a new scheme record, filled from what is known, ready for `dts check`.
+
+The file gets the right folder, id and file name, the territory resolved from the referential,
+a real source (so `dts check` finds no error at once) and commented placeholders for the rest:
+dates, axes (for a CLS, the mental-health axis the 3DS law requires), coordinator, related
+schemes, notes. Missing options are asked for on a terminal, and are errors elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dtscli import models
+from dtscli.commands import normalise_code, normalise_statuses, normalise_types
+from dtscli.errors import DtsError
+from dtscli.fileio import write_atomically
+from dtscli.kb import KnowledgeBase
+from dtscli.territories import Territory
+from dtscli.vocab import did_you_mean
+
+# ask(question, default) -> answer; None when there is nobody to ask (stdin is no terminal).
+Ask = Callable[[str, str | None], str]
+VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ"
+
+
+@dataclass
+class NewScheme:
+    """What `dts new` writes."""
+
+    type: str
+    name: str
+    territory: Territory
+    status: str
+    source: str
+    as_of: str
+    id: str
+    path: Path
+
+
+# ---------------------------------------------------------------- ids and names
+
+
+def slugify(text: str) -> str:
+    """Kebab-case ASCII: « Pays d'Apt Luberon » -> pays-d-apt-luberon."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def suggest_id(scheme_type: str, territory: Territory) -> str:
+    """clsm-nice, cls-pays-cevennes; ptsm-06 for a department, by code for a region or a QPV."""
+    if territory.kind in ("dept", "region", "qpv"):
+        return slugify(f"{scheme_type}-{territory.code}")
+    return slugify(f"{scheme_type}-{territory.name}")
+
+
+def of_place(name: str) -> str:
+    """« de Nice », « d'Albi », « du Cannet », « des Mées », « du Pays Cévennes »."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("Pays ", "du Pays ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"d'{name}" if name[:1] in VOWELS else f"de {name}"
+
+
+def suggest_name(kb: KnowledgeBase, scheme_type: str, territory: Territory) -> str:
+    found = kb.find("scheme-type", scheme_type)
+    type_name = found.record.name if found else scheme_type
+    return f"{type_name} {of_place(territory.name)}"
+
+
+def _taken(kb: KnowledgeBase, record_id: str, path: Path) -> bool:
+    return kb.get(record_id) is not None or record_id in kb.unreadable or path.exists()
+
+
+def _free_id(kb: KnowledgeBase, base: str, folder: Path) -> str:
+    number = 2
+    while _taken(kb, f"{base}-{number}", folder / f"{base}-{number}.yaml"):
+        number += 1
+    return f"{base}-{number}"
+
+
+# ---------------------------------------------------------------- reading the options
+
+
+def _value(
+    given: str | None,
+    option: str,
+    what: str,
+    ask: Ask | None,
+    parse: Callable[[str], object],
+    default: str | None = None,
+) -> object:
+    """The parsed option; on a terminal, asked (again after each error) when not given."""
+    if given is not None:
+        return parse(given)
+    if ask is None:
+        if default is not None:
+            return parse(default)
+        raise DtsError(
+            f"missing option {option} ({what}); give it, or run dts new on a terminal to be asked"
+        )
+    while True:
+        answer = ask(what[:1].upper() + what[1:], default).strip()
+        try:
+            return parse(answer)
+        except DtsError as error:
+            ask_error(error.message)
+
+
+def ask_error(message: str) -> None:
+    """Say what was wrong with an answer before asking again (the CLI replaces nothing here)."""
+    import typer
+
+    typer.echo(f"error: {message}", err=True)
+
+
+def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
+    allowed: list[str] = []
+    found = kb.find("scheme-type", scheme_type)
+    if found is not None:
+        allowed = list(found.record.scale.kinds)
+
+    def parse(text: str) -> Territory:
+        if not text:
+            raise DtsError("give a territory: a name (Nice) or a code (commune:06088)")
+        territory = kb.referential.parse_territory(text, dept)
+        if allowed and territory.kind not in allowed:
+            raise DtsError(
+                f"a {scheme_type} covers a territory of kind {', '.join(allowed)} "
+                f"({found.record.scale.label}); {territory.ref} is a {territory.kind}"
+            )
+        return territory
+
+    return parse
+
+
+def _text_parser(option: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise DtsError(f"{option} is empty")
+        return text.strip()
+
+    return parse
+
+
+def _document_parser(kb: KnowledgeBase) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        text = text.strip()
+        if kb.find("document", text) is None:
+            guess = did_you_mean(text, list(kb.records["document"]))
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise DtsError(
+                f"no document has the id {text!r}{hint}; --source names a file of "
+                "documents/ (add the document first if it is new)"
+            )
+        return text
+
+    return parse
+
+
+def _parse_as_of(text: str) -> str:
+    text = text.strip()
+    if text == "unknown":
+        return text
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise DtsError(f"--as-of {text!r}: write the date as YYYY-MM-DD (or unknown)") from None
+
+
+def _parse_status(text: str) -> str:
+    return normalise_statuses([text.strip()])[0]
+
+
+def _parse_id(text: str) -> str:
+    if not re.fullmatch(models.ID_PATTERN, text):
+        raise DtsError(
+            f"--id {text!r}: an id is kebab-case ASCII (lower-case letters, digits, hyphens), "
+            f"e.g. {slugify(text) or 'clsm-nice'}"
+        )
+    return text
+
+
+def gather(
+    kb: KnowledgeBase,
+    scheme_type: str,
+    *,
+    name: str | None,
+    territory: str | None,
+    dept: str | None,
+    status: str | None,
+    source: str | None,
+    as_of: str | None,
+    record_id: str | None,
+    ask: Ask | None,
+    today: dt.date | None = None,
+) -> NewScheme:
+    """Check and complete the options (asking on a terminal); refuse what `dts check` would."""
+    scheme_type = normalise_types([scheme_type])[0]
+    if dept is not None:
+        dept = normalise_code(dept)
+        kb.validate_codes([dept], [])
+    where = _value(
+        territory,
+        "--territory",
+        "territory: a name (Nice) or a code (commune:06088)",
+        ask,
+        _territory_parser(kb, scheme_type, dept),
+    )
+    assert isinstance(where, Territory)
+    folder = kb.data_dir / "schemes" / scheme_type.lower()
+    if record_id is None:
+        record_id = suggest_id(scheme_type, where)
+        if not re.fullmatch(models.ID_PATTERN, record_id):
+            raise DtsError(f"cannot make an id from {where.name!r}; give one with --id")
+    else:
+        record_id = _parse_id(record_id)
+    path = folder / f"{record_id}.yaml"
+    if _taken(kb, record_id, path):
+        existing = kb.get(record_id)
+        shown = existing.path if existing is not None else path
+        raise DtsError(
+            f"the id {record_id!r} is already used ({shown}); "
+            f"choose another with --id, e.g. --id {_free_id(kb, record_id, folder)}"
+        )
+    full_name = _value(
+        name,
+        "--name",
+        "full name in French",
+        ask,
+        _text_parser("--name"),
+        suggest_name(kb, scheme_type, where) if ask is not None else None,
+    )
+    chosen_status = _value(
+        status,
+        "--status",
+        "status (" + ", ".join(s.value for s in models.Status) + ")",
+        ask,
+        _parse_status,
+        "unknown",
+    )
+    document = _value(
+        source, "--source", "id of the source document (documents/)", ask, _document_parser(kb)
+    )
+    date = _value(
+        as_of,
+        "--as-of",
+        "date the source gives these facts (YYYY-MM-DD)",
+        ask,
+        _parse_as_of,
+        (today or dt.date.today()).isoformat(),
+    )
+    return NewScheme(
+        scheme_type,
+        str(full_name),
+        where,
+        str(chosen_status),
+        str(document),
+        str(date),
+        record_id,
+        path,
+    )
+
+
+# ---------------------------------------------------------------- the file
+
+
+def scalar(text: str) -> str:
+    """`text` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        plain_ok = YAML(typ="safe", pure=True).load(f"key: {text}\n") == {"key": text}
+    except YAMLError:
+        plain_ok = False
+    return text if plain_ok and "\n" not in text else json.dumps(text, ensure_ascii=False)
+
+
+def render(kb: KnowledgeBase, new: NewScheme) -> str:
+    """The record's text, in the canonical style of `dts fmt`, with commented placeholders."""
+    territory = new.territory
+    described = territory.name
+    if territory.depts:
+        described += f" ({', '.join(sorted(territory.depts))})"
+    if territory.population:
+        described += ", " + f"{territory.population:,}".replace(",", " ") + " hab."
+    statuses = ", ".join(s.value for s in models.Status)
+    lines = [
+        f"id: {new.id}",
+        f"type: {new.type}",
+        f"name: {scalar(new.name)}",
+        f"territory: {territory.ref}  # {described}",
+        f"status: {new.status}  # {statuses}",
+        "# signed_on: YYYY-MM-DD  # date of signature, only where a source gives it",
+        "# end_on: YYYY-MM-DD  # end date, only where a source gives it",
+        *_axes_placeholder(kb, new.type),
+        "# coordinator: contact-id  # a record of contacts/",
+        *_related_placeholder(kb, new),
+        "sources:",
+        f"  - document: {new.source}",
+        f"    as_of: {new.as_of}",
+        "    # locator: page, slide or section of the document",
+        "# notes: >-",
+        "#   Free text in French: what the source says, what is still unknown.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:
+    if scheme_type != "CLS":
+        return ["# axes:  # thematic axes", "#   - id: axis-id", "#     name: Nom de l'axe"]
+    from dtscli.checks.law import RULE, citation, legal_record_for, long_date
+
+    law = legal_record_for(kb, RULE)
+    since = (
+        f"from {long_date(law.record.in_force_on)} ({citation(law)})"
+        if law is not None and law.record.in_force_on
+        else "since the 3DS law"
+    )
+    return [
+        f"# axes:  # required for a CLS signed {since}",
+        f"#   - id: {models.MENTAL_HEALTH_AXIS}",
+        "#     name: Santé mentale",
+    ]
+
+
+def _related_placeholder(kb: KnowledgeBase, new: NewScheme) -> list[str]:
+    same_place = sorted(
+        s.id for s in kb.schemes() if s.record.territory == new.territory.ref and s.id != new.id
+    )
+    if not same_place:
+        return ["# related: []  # ids of linked schemes"]
+    return [
+        "# related:  # schemes on the same territory",
+        *(f"#   - {scheme_id}" for scheme_id in same_place),
+    ]
+
+
+def check_rendered(text: str) -> None:
+    """Never write a file that would not load: validate the text before writing it."""
+    from pydantic import ValidationError
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(text)
+    try:
+        models.Scheme.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise DtsError(f"the new record would not validate: {first['msg']}") from None
+
+
+def create(kb: KnowledgeBase, new: NewScheme) -> Path:
+    """Write the record atomically; returns its path."""
+    text = render(kb, new)
+    check_rendered(text)
+    try:
+        write_atomically(new.path, text)
+    except OSError as error:
+        raise DtsError(f"cannot write {new.path}: {error.strerror or error}") from None
+    return new.path
+
+
+def interactive() -> bool:
+    """Whether to ask for missing options: only when someone types at a terminal."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def prompter() -> Ask:
+    import typer
+
+    def ask(question: str, default: str | None) -> str:
+        return str(typer.prompt(question, default=default))
+
+    return ask

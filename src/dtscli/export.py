@@ -1,0 +1,548 @@
+"""`dts export`: the base for other tools — a spreadsheet, a map, Datasette, DuckDB.
+
+- JSON: every record kind, as a dict of lists (one list per kind, plus the territories the
+  records use, resolved).
+- CSV: one row per scheme instance, with its territory resolved (name, departments, regions,
+  population) — what a spreadsheet or a map join needs.
+- SQLite: one table per record kind (primary key `id`), a link table per list (axes,
+  related schemes, legal bases…), one `sources` table for every record's sources, and a
+  `territories` table; foreign keys declared and indexed. The tables are derived from the
+  models, so a new field shows up without code here.
+
+Filters (--type, --dept…) narrow the scheme instances; the other kinds are reference data
+and are exported whole. `personal=False` leaves out the people among the contacts and every
+trace of them in the other records (see `_scrub`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from dtscli import models
+from dtscli.canonical import key_order, nested_model
+from dtscli.errors import DtsError
+from dtscli.fileio import write_atomically
+from dtscli.kb import KnowledgeBase, SchemeQuery
+from dtscli.output import cell
+
+FORMATS = ("json", "csv", "sqlite")
+SUFFIXES = {
+    ".json": "json",
+    ".csv": "csv",
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+}
+TABLES: dict[str, str] = {
+    "scheme-type": "scheme_types",
+    "scheme": "schemes",
+    "contact": "contacts",
+    "legal": "legal_texts",
+    "document": "documents",
+    "qpv": "qpv",
+    "local-territory": "local_territories",
+}
+SINGULAR: dict[str, str] = {
+    "scheme_types": "scheme_type",
+    "schemes": "scheme",
+    "contacts": "contact",
+    "legal_texts": "legal_text",
+    "documents": "document",
+    "qpv": "qpv",
+    "local_territories": "local_territory",
+}
+# Fields that hold the id of another record: the column REFERENCES that table, and is indexed.
+REFERENCES: dict[str, str] = {
+    "type": "scheme_types(id)",
+    "scheme_type": "scheme_types(id)",
+    "scheme_types": "scheme_types(id)",
+    "coordinator": "contacts(id)",
+    "organisation": "contacts(id)",
+    "document": "documents(id)",
+    "related": "schemes(id)",
+    "legal_basis": "legal_texts(id)",
+    "code_articles": "legal_texts(id)",
+    "territory": "territories(ref)",
+}
+# The column of a list of plain values, in its link table.
+VALUE_COLUMNS: dict[str, str] = {
+    "related": "related_id",
+    "legal_basis": "legal_text_id",
+    "code_articles": "article_id",
+    "scheme_types": "scheme_type",
+    "communes": "commune",
+    "authors": "author",
+    "themes": "theme",
+    "articles": "article",
+}
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "type",
+    "type_name",
+    "name",
+    "status",
+    "territory",
+    "territory_kind",
+    "territory_code",
+    "territory_name",
+    "depts",
+    "dept_names",
+    "regions",
+    "region_names",
+    "population",
+    "communes",
+    "signed_on",
+    "end_on",
+    "axes",
+    "coordinator",
+    "coordinator_name",
+    "related",
+    "sources",
+    "latest_as_of",
+    "notes",
+)
+REMOVED_PERSON = "[personne retirée]"
+REMOVED_ADDRESS = "[adresse retirée]"
+REMOVED_PHONE = "[téléphone retiré]"
+EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+# ---------------------------------------------------------------- what is exported
+
+
+@dataclass
+class Dataset:
+    """The records to export, as JSON-ready dicts in canonical key order, by table."""
+
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    territories: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.records.values())
+
+
+def collect(kb: KnowledgeBase, query: SchemeQuery | None = None, personal: bool = True) -> Dataset:
+    """The records of the base (scheme instances filtered by `query`), ready to write."""
+    dataset = Dataset()
+    persons = {c.id for c in kb.of_kind("contact") if c.record.kind == "person"}
+    for kind, table in TABLES.items():
+        if kind == "scheme":
+            loaded = kb.query(query or SchemeQuery())
+        else:
+            loaded = sorted(kb.of_kind(kind), key=lambda item: item.id)
+        if kind == "contact" and not personal:
+            loaded = [item for item in loaded if item.id not in persons]
+        dataset.records[table] = [dump(item.record) for item in loaded]
+    if not personal:
+        _scrub(kb, dataset, persons)
+    dataset.territories = _territories(kb, dataset)
+    return dataset
+
+
+def dump(record: BaseModel) -> dict[str, Any]:
+    """A record as JSON-ready data, keys in canonical order."""
+    data = record.model_dump(mode="json")
+    return {key: data[key] for key in key_order(type(record)) if key in data}
+
+
+def _scrub(kb: KnowledgeBase, dataset: Dataset, persons: set[str]) -> None:
+    """Leave no trace of people: references to them become null; their ids, names, e-mail
+    addresses and phone numbers are replaced in free text. E-mail addresses other than an
+    organisation's own are replaced too. Authors of published documents are kept."""
+    people = [kb.find("contact", person).record for person in sorted(persons)]
+    public_emails = {
+        c.record.email.lower()
+        for c in kb.of_kind("contact")
+        if c.record.kind == "organisation" and c.record.email
+    }
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for person in people:
+        patterns.append((re.compile(rf"(?<![\w-]){re.escape(person.id)}(?![\w-])"), REMOVED_PERSON))
+        patterns.append((re.compile(re.escape(person.name), re.IGNORECASE), REMOVED_PERSON))
+        if person.phone:
+            digits = re.sub(r"\D", "", person.phone)
+            spaced = r"[\s.]?".join(re.escape(d) for d in digits)
+            patterns.append((re.compile(spaced), REMOVED_PHONE))
+
+    def clean(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return value if key == "authors" else [clean(v, key) for v in value]
+        if not isinstance(value, str):
+            return value
+        if key in ("coordinator", "organisation") and value in persons:
+            return None
+        value = EMAIL_IN_TEXT.sub(
+            lambda m: m.group(0) if m.group(0).lower() in public_emails else REMOVED_ADDRESS, value
+        )
+        for pattern, replacement in patterns:
+            value = pattern.sub(replacement, value)
+        return value
+
+    for table, rows in dataset.records.items():
+        dataset.records[table] = [clean(row) for row in rows]
+
+
+def _territories(kb: KnowledgeBase, dataset: Dataset) -> list[dict[str, Any]]:
+    """Every territory the exported records name, resolved (unknown codes are left out)."""
+    refs: set[str] = set()
+
+    def walk(value: Any, key: str | None = None) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif key == "territory" and isinstance(value, str):
+            refs.add(value)
+
+    walk(dataset.records)
+    referential = kb.referential
+    rows = []
+    for ref in sorted(refs):
+        territory = kb.territory(ref)
+        if territory is None:
+            continue
+        depts = sorted(territory.depts)
+        regions = sorted(territory.regions)
+        rows.append(
+            {
+                "ref": ref,
+                "kind": territory.kind,
+                "code": territory.code,
+                "name": territory.name,
+                "population": territory.population,
+                "communes": len(territory.communes),
+                "depts": depts,
+                "dept_names": [referential.departements[d].name for d in depts],
+                "regions": regions,
+                "region_names": [referential.regions[r].name for r in regions],
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json(dataset: Dataset) -> str:
+    payload = {**dataset.records, "territories": dataset.territories}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def scheme_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """One row per scheme instance, territory and references resolved."""
+    territories = {t["ref"]: t for t in dataset.territories}
+    type_names = {t["id"]: t["name"] for t in dataset.records["scheme_types"]}
+    contact_names = {c["id"]: c["name"] for c in dataset.records["contacts"]}
+    rows = []
+    for scheme in dataset.records["schemes"]:
+        where = territories.get(scheme["territory"], {})
+        dates = [s["as_of"] for s in scheme["sources"] if s["as_of"] != "unknown"]
+        rows.append(
+            {
+                "id": scheme["id"],
+                "type": scheme["type"],
+                "type_name": type_names.get(scheme["type"]),
+                "name": scheme["name"],
+                "status": scheme["status"],
+                "territory": scheme["territory"],
+                "territory_kind": where.get("kind"),
+                "territory_code": where.get("code"),
+                "territory_name": where.get("name"),
+                "depts": where.get("depts", []),
+                "dept_names": where.get("dept_names", []),
+                "regions": where.get("regions", []),
+                "region_names": where.get("region_names", []),
+                "population": where.get("population"),
+                "communes": where.get("communes"),
+                "signed_on": scheme["signed_on"],
+                "end_on": scheme["end_on"],
+                "axes": [axis["id"] for axis in scheme["axes"]],
+                "coordinator": scheme["coordinator"],
+                "coordinator_name": contact_names.get(scheme["coordinator"]),
+                "related": scheme["related"],
+                "sources": [s["document"] for s in scheme["sources"]],
+                "latest_as_of": max(dates) if dates else None,
+                "notes": scheme["notes"],
+            }
+        )
+    return rows
+
+
+def to_csv(dataset: Dataset, excel: bool = False) -> str:
+    """CSV of the scheme instances; `excel`: `;` separators and CRLF, as French Excel wants
+    (the caller adds the byte order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
+    )
+    writer.writerow(CSV_COLUMNS)
+    for row in scheme_rows(dataset):
+        writer.writerow([cell(row[column]) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- SQLite
+
+
+@dataclass
+class Column:
+    name: str
+    sql_type: str
+    path: tuple[str, ...]  # where the value is in the record's dict
+    as_json: bool = False
+    references: str | None = None
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    primary_key: tuple[str, ...]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def create_sql(self) -> list[str]:
+        parts = []
+        for column in self.columns:
+            spec = f'"{column.name}" {column.sql_type}'
+            if column.name in self.primary_key:
+                spec += " NOT NULL"
+            if column.references:
+                table, _, target = column.references.partition("(")
+                spec += f' REFERENCES "{table}"("{target.rstrip(")")}")'
+            parts.append(spec)
+        parts.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in self.primary_key) + ")")
+        statements = [f'CREATE TABLE "{self.name}" (\n  ' + ",\n  ".join(parts) + "\n)"]
+        indexed = [c.name for c in self.columns if c.references and c.name != self.primary_key[0]]
+        indexed += [c for c in INDEXED.get(self.name, ()) if c not in indexed]
+        for column in indexed:
+            statements.append(
+                f'CREATE INDEX "idx_{self.name}_{column}" ON "{self.name}"("{column}")'
+            )
+        return statements
+
+
+INDEXED: dict[str, tuple[str, ...]] = {
+    "schemes": ("status",),
+    "scheme_axes": ("id",),
+    "territories": ("kind",),
+    "territory_depts": ("dept",),
+}
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
+
+
+def _is_int(annotation: Any) -> bool:
+    if annotation is int:
+        return True
+    return any(_is_int(arg) for arg in typing.get_args(annotation))
+
+
+def _columns(
+    model: type[BaseModel], prefix: tuple[str, ...] = (), lists_as_json: bool = False
+) -> list[Column]:
+    """Columns of a model's scalar fields; a nested record is flattened (scale_label…)."""
+    columns = []
+    for name in key_order(model):
+        if name == "sources" and not prefix:
+            continue  # the shared sources table
+        annotation = model.model_fields[name].annotation
+        inner = nested_model(model, name)
+        path = (*prefix, name)
+        if _is_list(annotation):
+            if lists_as_json:
+                columns.append(Column("_".join(path), "TEXT", path, as_json=True))
+        elif inner is not None:
+            columns += _columns(inner, path, lists_as_json=True)
+        else:
+            sql_type = "INTEGER" if _is_int(annotation) else "TEXT"
+            columns.append(Column("_".join(path), sql_type, path, references=REFERENCES.get(name)))
+    return columns
+
+
+def _value(data: dict[str, Any], column: Column) -> Any:
+    value: Any = data
+    for part in column.path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return json.dumps(value, ensure_ascii=False) if column.as_json else value
+
+
+def tables(dataset: Dataset) -> list[Table]:
+    """Every table of the SQLite export, with its rows."""
+    result: list[Table] = []
+    sources = Table(
+        "sources",
+        [
+            Column("record_table", "TEXT", ()),
+            Column("record_id", "TEXT", ()),
+            Column("position", "INTEGER", ()),
+            *_columns(models.Source),
+        ],
+        ("record_table", "record_id", "position"),
+    )
+    for kind, name in TABLES.items():
+        model = models.RECORD_MODELS[kind]
+        records = dataset.records[name]
+        columns = _columns(model)
+        main = Table(name, columns, ("id",))
+        main.rows = [tuple(_value(r, c) for c in columns) for r in records]
+        result.append(main)
+        owner = Column(f"{SINGULAR[name]}_id", "TEXT", (), references=f"{name}(id)")
+        for field_name in key_order(model):
+            annotation = model.model_fields[field_name].annotation
+            if not _is_list(annotation):
+                continue
+            if field_name == "sources":
+                for record in records:
+                    for position, source in enumerate(record.get("sources") or []):
+                        row = tuple(_value(source, c) for c in sources.columns[3:])
+                        sources.rows.append((name, record["id"], position, *row))
+                continue
+            result.append(_link_table(name, owner, model, field_name, records))
+    result.append(sources)
+    result += _territory_tables(dataset)
+    return result
+
+
+def _link_table(
+    owner_table: str,
+    owner: Column,
+    model: type[BaseModel],
+    field_name: str,
+    records: list[dict[str, Any]],
+) -> Table:
+    """The link table of one list field: (owner id, position, the item's columns)."""
+    inner = nested_model(model, field_name)
+    if inner is not None:
+        item_columns = _columns(inner, lists_as_json=True)
+    else:
+        value_name = VALUE_COLUMNS.get(field_name, field_name)
+        item_columns = [Column(value_name, "TEXT", (), references=REFERENCES.get(field_name))]
+    table = Table(
+        f"{SINGULAR[owner_table]}_{field_name}",
+        [owner, Column("position", "INTEGER", ()), *item_columns],
+        (owner.name, "position"),
+    )
+    for record in records:
+        for position, item in enumerate(record.get(field_name) or []):
+            values = tuple(_value(item, c) for c in item_columns) if inner else (item,)
+            table.rows.append((record["id"], position, *values))
+    return table
+
+
+def _territory_tables(dataset: Dataset) -> list[Table]:
+    territories = Table(
+        "territories",
+        [
+            Column("ref", "TEXT", ("ref",)),
+            Column("kind", "TEXT", ("kind",)),
+            Column("code", "TEXT", ("code",)),
+            Column("name", "TEXT", ("name",)),
+            Column("population", "INTEGER", ("population",)),
+            Column("communes", "INTEGER", ("communes",)),
+            Column("depts", "TEXT", ("depts",), as_json=True),
+            Column("regions", "TEXT", ("regions",), as_json=True),
+        ],
+        ("ref",),
+    )
+    territories.rows = [
+        tuple(_value(t, c) for c in territories.columns) for t in dataset.territories
+    ]
+    depts = Table(
+        "territory_depts",
+        [
+            Column("territory", "TEXT", (), references="territories(ref)"),
+            Column("dept", "TEXT", ()),
+            Column("dept_name", "TEXT", ()),
+        ],
+        ("territory", "dept"),
+    )
+    for t in dataset.territories:
+        depts.rows += [(t["ref"], d, n) for d, n in zip(t["depts"], t["dept_names"], strict=True)]
+    return [territories, depts]
+
+
+def write_sqlite(dataset: Dataset, path: Path) -> None:
+    """Build the database in a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                for table in tables(dataset):
+                    for statement in table.create_sql():
+                        connection.execute(statement)
+                    if table.rows:
+                        marks = ", ".join("?" for _ in table.columns)
+                        connection.executemany(
+                            f'INSERT INTO "{table.name}" VALUES ({marks})', table.rows
+                        )
+        finally:
+            connection.close()
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+# ---------------------------------------------------------------- the command
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else from the output's suffix (.json, .csv, .db/.sqlite)."""
+    if fmt is None:
+        if output is None or output.suffix.lower() not in SUFFIXES:
+            raise DtsError("give --format json, csv or sqlite (or an -o file ending in one)")
+        return SUFFIXES[output.suffix.lower()]
+    if fmt not in FORMATS:
+        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def export(
+    dataset: Dataset, fmt: str, output: Path | None, *, excel: bool = False
+) -> tuple[str | None, bool]:
+    """Write the export; returns (text for standard output or None, whether a file changed)."""
+    if fmt == "sqlite":
+        if output is None:
+            raise DtsError("an SQLite export needs a file: add -o base.db")
+        try:
+            write_sqlite(dataset, output)
+        except (OSError, sqlite3.Error) as error:
+            raise DtsError(f"cannot write {output}: {error}") from None
+        return None, True
+    text = to_json(dataset) if fmt == "json" else to_csv(dataset, excel)
+    if output is None:
+        return text, False
+    encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
+    try:
+        return None, write_atomically(output, text, encoding=encoding)
+    except OSError as error:
+        raise DtsError(f"cannot write {output}: {error.strerror or error}") from None

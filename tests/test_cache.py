@@ -1,0 +1,165 @@
+"""The record cache and the list index never serve stale data."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dtscli.kb import KnowledgeBase
+
+from .conftest import SHIPPED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot(kb: KnowledgeBase) -> dict:
+    """Everything a load produces, comparable between a cached and a cold load."""
+    records = {
+        kind: {rid: loaded.record.model_dump(mode="json") for rid, loaded in bucket.items()}
+        for kind, bucket in kb.records.items()
+    }
+    findings = sorted((f.path, f.line, f.column, f.rule, f.message) for f in kb.findings)
+    return {"records": records, "findings": findings, "unreadable": sorted(kb.unreadable)}
+
+
+def touch_later(path: Path) -> None:
+    """Change the modification time even on coarse clocks."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED, data, ignore=shutil.ignore_patterns("territories"))
+    (data / "territories").mkdir()
+    for item in (SHIPPED / "territories").iterdir():
+        target = data / "territories" / item.name
+        if item.is_dir():
+            shutil.copytree(item, target)
+        else:
+            target.symlink_to(item)
+    return data
+
+
+def test_cached_load_equals_cold_load_through_edits(base, tmp_path):
+    cache = tmp_path / "cache"
+    cold = lambda: snapshot(KnowledgeBase.load(base, use_cache=False))  # noqa: E731
+    warm = lambda: snapshot(KnowledgeBase.load(base, cache_dir=cache))  # noqa: E731
+    assert warm() == cold()
+    assert (next(iter(cache.iterdir())) / "records.pickle").exists()
+    assert warm() == cold()  # served from the cache
+
+    nice = base / "schemes/clsm/clsm-nice.yaml"
+    nice.write_text(nice.read_text(encoding="utf-8").replace("status: active", "status: expired"))
+    touch_later(nice)
+    (base / "contacts/reseda.yaml").unlink()
+    (base / "schemes/clsm/clsm-test.yaml").write_text(
+        "id: clsm-test\ntype: CLSM\nname: Test\nterritory: commune:06029\nstauts: active\n"
+        "sources: [{document: cres-paca-bibliographie-dts-2023, as_of: 2023-04-25}]\n",
+        encoding="utf-8",
+    )
+    after = warm()
+    assert after == cold()
+    assert after["records"]["scheme"]["clsm-nice"]["status"] == "expired"
+    assert "reseda" not in after["records"]["contact"]
+    assert any(f[3] == "schema-unknown-key" for f in after["findings"])
+
+
+def edit_keeping_size_and_time(path: Path) -> None:
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: active", "status: renewa"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_check_sees_an_edit_that_keeps_size_and_time(base, tmp_path, monkeypatch):
+    from dtscli.checking import check_base
+
+    monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
+    assert check_base(base).count(__import__("dtscli.findings").findings.Severity.error) == 0
+    edit_keeping_size_and_time(base / "schemes/clsm/clsm-nice.yaml")
+    report = check_base(base)
+    assert [(f.rule, f.line) for f in report.findings if f.path.endswith("clsm-nice.yaml")] == [
+        ("schema-value", 5)
+    ]
+
+
+def test_an_edit_right_after_caching_is_rehashed(base, tmp_path):
+    cache = tmp_path / "cache"
+    nice = base / "schemes/clsm/clsm-nice.yaml"
+    nice.touch()  # modified now: within the racy window of the save that follows
+    KnowledgeBase.load(base, cache_dir=cache)
+    edit_keeping_size_and_time(nice)
+    kb = KnowledgeBase.load(base, cache_dir=cache)
+    assert "clsm-nice" not in kb.records["scheme"]  # 'renewa' is not a status
+
+
+def test_cache_is_dropped_when_the_code_changes(base, tmp_path, monkeypatch):
+    from dtscli import cache
+
+    folder = tmp_path / "cache"
+    KnowledgeBase.load(base, cache_dir=folder)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+    opened = cache.RecordCache.open(base, folder)
+    assert opened.entries == {}
+
+
+def run_list(data: Path, cache: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DTS_CACHE_DIR": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "dtscli", "list", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_list_index_follows_every_change(base, tmp_path):
+    cache = tmp_path / "cache"
+    first = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
+    assert first.returncode == 0 and first.stdout.count("\n") == 11  # header and ten rows
+    assert list(next(iter(cache.iterdir())).glob("list-clsm@06.pickle"))
+    again = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
+    assert again.stdout == first.stdout  # from the index
+
+    nice = base / "schemes/clsm/clsm-nice.yaml"
+    nice.write_text(nice.read_text(encoding="utf-8").replace("status: active", "status: expired"))
+    touch_later(nice)
+    changed = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
+    assert "clsm-nice,CLSM" in changed.stdout and ",expired," in changed.stdout
+
+    (base / "schemes/clsm/clsm-menton.yaml").unlink()
+    time.sleep(0.01)
+    removed = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
+    assert "clsm-menton" not in removed.stdout and removed.stdout.count("\n") == 10
+
+    local = base / "territories/local/pays-de-martigues.yaml"
+    local.write_text(local.read_text(encoding="utf-8").replace("'13098'", "'06029'"))
+    touch_later(local)
+    moved = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
+    assert "clsm-pays-de-martigues" in moved.stdout  # a territory edit reaches the index
+
+
+def test_synthetic_base_generator_and_cache(tmp_path):
+    out = tmp_path / "nat"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/synth.py"), str(out), "--schemes", "300"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = json.loads(result.stdout)
+    assert counts["schemes"] == 300 and counts["contacts"] == 60 and counts["documents"] == 30
+    assert len(list(out.glob("schemes/*/*-synth-*.yaml"))) == 300
+    cache = tmp_path / "cache"
+    cold = snapshot(KnowledgeBase.load(out, use_cache=False))
+    assert snapshot(KnowledgeBase.load(out, cache_dir=cache)) == cold
+    assert snapshot(KnowledgeBase.load(out, cache_dir=cache)) == cold
+    assert cold["findings"], "the synthetic base carries a few invalid records"
