@@ -158,11 +158,13 @@ def _stamps(folder: Path) -> tuple:
     """(name, size, mtime) of every file in a folder: what the index is valid for."""
     try:
         with os.scandir(folder) as entries:
-            found = []
-            for entry in entries:
-                if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."):
-                    stat = entry.stat()
-                    found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+            found = [
+                (entry.name, stat.st_size, stat.st_mtime_ns)
+                for entry in entries
+                if entry.name.endswith((".yaml", ".yml"))
+                and not entry.name.startswith(".")
+                and (stat := entry.stat())
+            ]
     except OSError:
         return ()
     found.sort()

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Time dts on a synthetic national base against its anchors, and check the targets.
+
+    python benchmarks/run.py [--schemes 5000] [--runs 7] [--slow-runs 3] [--keep DIR]
+
+Builds the base with synth.py (the real referential plus generated records), then times,
+as whole processes, each command and each anchor: `python -c "import typer"` (the floor of
+a Typer CLI), check-jsonschema and yamllint on the same files. Quick commands run in
+alternation with the typer floor and are compared pair by pair (the median of the ratios),
+so that the machine's drift cancels out. Prints a table of medians and ratios and exits 1
+when a target is missed. Needs the `bench` extra: pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SCHEMA_OF = {  # folder glob -> exported JSON Schema
+    "schemes/*/*.yaml": "scheme",
+    "schemes/*.yaml": "scheme-type",
+    "contacts/*.yaml": "contact",
+    "legal/*.yaml": "legal",
+    "documents/*.yaml": "document",
+    "territories/local/*.yaml": "local-territory",
+}
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    code: int
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """One whole process: wall time and peak resident memory (from wait4)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+@dataclass
+class Row:
+    name: str
+    median_s: float
+    peak_mib: float
+    ratio: float | None = None
+    ratio_to: str = ""
+    target: str = ""
+    ok: bool | None = None
+
+
+def paired(
+    name: str, command: list[str], floor: list[str], runs: int, env: dict[str, str], prepare=None
+) -> tuple[Row, list[float]]:
+    """Alternate command and floor; the ratio is the median of the per-pair ratios."""
+    run(floor, env)
+    if prepare:
+        prepare()
+    run(command, env)  # warm-up
+    times, floors, ratios, peaks = [], [], [], []
+    for _ in range(runs):
+        base = run(floor, env)
+        if prepare:
+            prepare()
+        measured = run(command, env)
+        times.append(measured.seconds)
+        floors.append(base.seconds)
+        ratios.append(measured.seconds / base.seconds)
+        peaks.append(measured.peak_mib)
+    return Row(name, median(times), max(peaks), median(ratios), "import typer"), floors
+
+
+def alone(name: str, command: list[str], runs: int, env: dict[str, str], prepare=None) -> Row:
+    times, peaks = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        measured = run(command, env)
+        times.append(measured.seconds)
+        peaks.append(measured.peak_mib)
+    return Row(name, median(times), max(peaks))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schemes", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=7, help="runs of the quick commands")
+    parser.add_argument("--slow-runs", type=int, default=3, help="runs of the cold checks")
+    parser.add_argument("--keep", type=Path, help="build the base here and keep it")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="dts-bench-"))
+    base = args.keep or work / "base"
+    cache = work / "cache"
+    env = {**os.environ, "DTS_CACHE_DIR": str(cache), "DTS_TODAY": "2026-11-24"}
+    env.pop("DTS_NO_CACHE", None)
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/synth.py"), str(base), "--schemes",
+         str(args.schemes), "--copy"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    count = sum(1 for _ in base.rglob("*.yaml"))
+    print(f"base: {base} ({count} YAML files, {args.schemes} schemes)", flush=True)
+
+    dts = str(BIN / "dts")
+    floor = [sys.executable, "-c", "import typer"]
+    rows: list[Row] = []
+
+    def clear_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    listing = [dts, "list", "--type", "CLSM", "--dept", "06", "--data-dir", str(base)]
+    row, floors = paired("dts list --type CLSM --dept 06 (warm)", listing, floor, args.runs, env)
+    row.target, row.ok = "<= 1.5x import typer", row.ratio <= 1.5
+    rows.append(row)
+    list_warm = row.median_s
+    for name, command in (("dts --help", [dts, "--help"]), ("dts --version", [dts, "--version"])):
+        row, _ = paired(name, command, floor, args.runs, env)
+        row.target, row.ok = "<= 1.5x import typer", row.ratio <= 1.5
+        rows.append(row)
+    rows.insert(0, Row("python -c 'import typer' (floor)", median(floors), 0.0))
+
+    check = [dts, "check", "--data-dir", str(base)]
+    cold = alone("dts check (cold, no cache)", check, args.slow_runs, env, prepare=clear_cache)
+    rows.append(cold)
+
+    schemas = ROOT / "schemas"
+    checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
+    if checker and all((schemas / f"{kind}.schema.json").exists() for kind in SCHEMA_OF.values()):
+        # one call per record kind, all of them run (`;`: some files are invalid on purpose)
+        script = " ; ".join(
+            f"{checker} --schemafile {schemas / f'{kind}.schema.json'} {base}/{pattern} >/dev/null"
+            for pattern, kind in SCHEMA_OF.items()
+        )
+        anchor = alone("check-jsonschema (same files)", ["sh", "-c", script], args.slow_runs, env)
+        rows.append(anchor)
+        cold.ratio, cold.ratio_to = cold.median_s / anchor.median_s, "check-jsonschema"
+        cold.target, cold.ok = "< check-jsonschema", cold.median_s < anchor.median_s
+    else:
+        print("check-jsonschema or the exported schemas are missing: install '.[bench]'")
+        cold.target, cold.ok = "< check-jsonschema", False
+    yamllint = shutil.which("yamllint", path=str(BIN)) or shutil.which("yamllint")
+    if yamllint:
+        rows.append(
+            alone(
+                "yamllint (same files, anchor)",
+                ["sh", "-c", f"{yamllint} -d relaxed {base}/schemes {base}/contacts >/dev/null"],
+                args.slow_runs,
+                env,
+            )
+        )
+
+    subprocess.run(check, env=env, stdout=subprocess.DEVNULL, check=False)  # fill the cache
+    victim = base / "schemes/clsm" / sorted(os.listdir(base / "schemes/clsm"))[0]
+    original = victim.read_text(encoding="utf-8")
+    flips = iter(range(10_000))
+
+    def change_one_file() -> None:
+        victim.write_text(original + f"# edit {next(flips)}\n", encoding="utf-8")
+
+    warm = alone("dts check (warm, one file changed)", check, args.runs, env, change_one_file)
+    warm.ratio, warm.ratio_to = warm.median_s / list_warm, "warm list"
+    warm.target, warm.ok = "<= 2x warm list", warm.ratio <= 2.0
+    rows.append(warm)
+    victim.write_text(original, encoding="utf-8")
+    cold.peak_mib = max(cold.peak_mib, warm.peak_mib)
+    memory = Row("dts check peak memory (cold and warm)", 0.0, cold.peak_mib)
+    memory.target, memory.ok = "< 400 MiB", cold.peak_mib < 400
+    rows.append(memory)
+
+    print(f"{'measure':<42} {'median s':>9} {'peak MiB':>9} {'ratio':>7}  {'target':<22} ok")
+    for row in rows:
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        ok = "" if row.ok is None else ("yes" if row.ok else "NO")
+        print(
+            f"{row.name:<42} {row.median_s:>9.3f} {row.peak_mib:>9.1f} {ratio:>7}  "
+            f"{row.target:<22} {ok}"
+        )
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    missed = [row.name for row in rows if row.ok is False]
+    if missed:
+        print("missed: " + "; ".join(missed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
