@@ -132,15 +132,12 @@ class RecordCache:
         self.dirty = True
         return entry
 
-    def store(self, relative: str, path: Path, entry_data: dict[str, Any]) -> None:
+    def store(
+        self, relative: str, stat: os.stat_result, digest: str, entry_data: dict[str, Any]
+    ) -> None:
+        """Remember what reading a file produced. `stat` is taken before the read and `digest`
+        is of the bytes read, so a file changed in between is caught next time."""
         if self.path is None:
-            return
-        digest = digest_of(path)
-        if digest is None:
-            return
-        try:
-            stat = path.stat()
-        except OSError:
             return
         self.seen.add(relative)
         self.entries[relative] = Entry(

@@ -10,9 +10,9 @@ from dtscli import models
 from dtscli.cache import RecordCache, load_referential
 from dtscli.errors import DtsError
 from dtscli.findings import Finding
-from dtscli.loader import LoadedRecord, discover, display_path, load_file
+from dtscli.loader import LoadedRecord, discover, display_path, validate_parsed
 from dtscli.territories import LocalArea, Referential, Territory, fold
-from dtscli.yamlfile import ParsedFile
+from dtscli.yamlfile import ParsedFile, parse_file
 
 
 @dataclass
@@ -54,6 +54,7 @@ class KnowledgeBase:
         cache_dir: Path | None = None,
         use_cache: bool = True,
         verify: bool = False,
+        save: bool = True,
     ) -> KnowledgeBase:
         """Load every record; paths in findings are shown relative to `base` (default: cwd).
 
@@ -64,7 +65,8 @@ class KnowledgeBase:
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
         for path, kind in discover(data_dir):
             kb.add_file(path, kind, cache, verify)
-        cache.save()
+        if save:  # `dts check` saves once, after the rules, with the positions they needed
+            cache.save()
         kb.cache = cache
         return kb
 
@@ -86,7 +88,7 @@ class KnowledgeBase:
         """Read, validate and index one file; its problems join `findings`."""
         self.files.append((path, kind))
         shown = self.display(path)
-        entry, relative = None, None
+        entry, relative, stat = None, None, None
         if cache is not None and cache.path is not None:
             relative = path.relative_to(self.data_dir).as_posix()
             try:
@@ -101,10 +103,12 @@ class KnowledgeBase:
                 parsed = ParsedFile(shown, source=path, _positions=entry.positions)
                 loaded = LoadedRecord(kind, entry.record, parsed)
         else:
-            loaded, findings = load_file(path, kind, shown)
-            if relative is not None and cache is not None:
+            parsed = parse_file(path, shown)
+            loaded, findings = validate_parsed(parsed, kind)
+            if cache is not None and relative is not None and stat and parsed.digest:
                 record = loaded.record if loaded is not None else None
-                cache.store(relative, path, {"kind": kind, "record": record, "findings": findings})
+                entry_data = {"kind": kind, "record": record, "findings": findings}
+                cache.store(relative, stat, parsed.digest, entry_data)
         self.findings.extend(findings)
         if loaded is not None:
             self.add(loaded)

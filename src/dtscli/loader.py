@@ -100,7 +100,11 @@ def display_path(path: Path, base: Path | None = None) -> str:
 
 def load_file(path: Path, kind: str, shown_as: str) -> tuple[LoadedRecord | None, list[Finding]]:
     """Parse and validate one file; every problem comes back as a finding."""
-    parsed = parse_file(path, shown_as)
+    return validate_parsed(parse_file(path, shown_as), kind)
+
+
+def validate_parsed(parsed: ParsedFile, kind: str) -> tuple[LoadedRecord | None, list[Finding]]:
+    """Validate a parsed file against the model of its kind."""
     if kind == "unexpected":
         parsed.add(
             "layout",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class ParsedFile:
     findings: list[Finding] = field(default_factory=list)
     source: Path | None = None
     _positions: dict[Path_, Position] | None = None
+    digest: str | None = None  # sha1 of the bytes read, for the record cache
 
     @property
     def positions(self) -> dict[Path_, Position]:
@@ -179,6 +181,7 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
             )
             return parsed
         raw = path.read_bytes()
+        parsed.digest = hashlib.sha1(raw).hexdigest()
     except OSError as error:
         parsed.add("yaml-syntax", Severity.error, f"cannot read the file: {error.strerror}")
         return parsed
