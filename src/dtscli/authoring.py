@@ -316,11 +316,12 @@ def render(kb: KnowledgeBase, new: NewScheme) -> str:
 def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:
     if scheme_type != "CLS":
         return ["# axes:  # thematic axes", "#   - id: axis-id", "#     name: Nom de l'axe"]
-    from dtscli.checks.law import RULE, citation, legal_record_for, long_date
+    from dtscli.checks.law import RULE, citation, legal_record_for
+    from dtscli.vocab import french_date
 
     law = legal_record_for(kb, RULE)
     since = (
-        f"from {long_date(law.record.in_force_on)} ({citation(law)})"
+        f"from {french_date(law.record.in_force_on)} ({citation(law)})"
         if law is not None and law.record.in_force_on
         else "since the 3DS law"
     )

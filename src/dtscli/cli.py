@@ -34,6 +34,26 @@ DataDir = Annotated[
     ),
 ]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]
+# The filters of `dts list`, shared by the commands that select schemes the same way.
+TypeFilter = Annotated[
+    list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
+]
+DeptFilter = Annotated[
+    list[str] | None, typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable).")
+]
+RegionFilter = Annotated[
+    list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
+]
+StatusFilter = Annotated[
+    list[str] | None, typer.Option("--status", "-s", help="Status (repeatable), e.g. active.")
+]
+TerritoryFilter = Annotated[
+    str | None,
+    typer.Option(help="Schemes whose territory overlaps this one: commune:06088, or a name."),
+]
+TextFilter = Annotated[
+    str | None, typer.Option(help="Search names and notes (accents and case ignored).")
+]
 
 
 def _version(value: bool) -> None:
@@ -75,26 +95,12 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 @app.command("list")
 def list_cmd(
-    type_: Annotated[
-        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
-    ] = None,
-    dept: Annotated[
-        list[str] | None,
-        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
-    ] = None,
-    status: Annotated[
-        list[str] | None, typer.Option("--status", "-s", help="Status (repeatable), e.g. active.")
-    ] = None,
-    territory: Annotated[
-        str | None,
-        typer.Option(help="Schemes whose territory overlaps this one: commune:06088, or a name."),
-    ] = None,
-    text: Annotated[
-        str | None, typer.Option(help="Search names and notes (accents and case ignored).")
-    ] = None,
+    type_: TypeFilter = None,
+    dept: DeptFilter = None,
+    region: RegionFilter = None,
+    status: StatusFilter = None,
+    territory: TerritoryFilter = None,
+    text: TextFilter = None,
     fmt: Format = "table",
     data_dir: DataDir = None,
 ) -> None:
@@ -566,26 +572,12 @@ def export_cmd(
             "--output", "-o", help="File to write (json and csv: standard output if omitted)."
         ),
     ] = None,
-    type_: Annotated[
-        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
-    ] = None,
-    dept: Annotated[
-        list[str] | None,
-        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
-    ] = None,
-    status: Annotated[
-        list[str] | None, typer.Option("--status", "-s", help="Status (repeatable), e.g. active.")
-    ] = None,
-    territory: Annotated[
-        str | None,
-        typer.Option(help="Schemes whose territory overlaps this one: commune:06088, or a name."),
-    ] = None,
-    text: Annotated[
-        str | None, typer.Option(help="Search names and notes (accents and case ignored).")
-    ] = None,
+    type_: TypeFilter = None,
+    dept: DeptFilter = None,
+    region: RegionFilter = None,
+    status: StatusFilter = None,
+    territory: TerritoryFilter = None,
+    text: TextFilter = None,
     no_personal: Annotated[
         bool,
         typer.Option(

@@ -6,7 +6,6 @@ import sys
 from typing import Any, TextIO
 
 from dtscli.describe import record_view, territory_view
-from dtscli.describe import scheme_row as describe_row
 from dtscli.errors import DtsError
 from dtscli.findings import Severity
 from dtscli.kb import KnowledgeBase, SchemeQuery
@@ -14,6 +13,7 @@ from dtscli.listing import (
     normalise_code,
     normalise_statuses,
     normalise_types,
+    public,
     scheme_row,
     write_list,
 )
@@ -130,7 +130,7 @@ def territory_summary(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
     covering = kb.covering(territory)
     return {
         "territory": territory_view(kb, territory.ref),
-        "schemes": [describe_row(kb, loaded) for loaded in covering],
+        "schemes": [public(scheme_row(kb, loaded)) for loaded in covering],
     }
 
 

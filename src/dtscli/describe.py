@@ -7,7 +7,6 @@ from typing import Any
 
 from dtscli.kb import KnowledgeBase
 from dtscli.loader import LoadedRecord
-from dtscli.territories import Territory
 
 
 def territory_view(kb: KnowledgeBase, ref: str | None) -> dict[str, Any] | None:
@@ -86,21 +85,3 @@ def record_view(kb: KnowledgeBase, loaded: LoadedRecord) -> dict[str, Any]:
     view["file"] = loaded.path
     view["record_kind"] = loaded.kind
     return view
-
-
-def scheme_row(kb: KnowledgeBase, loaded: LoadedRecord) -> dict[str, Any]:
-    """One line of `dts list`."""
-    scheme = loaded.record
-    territory: Territory | None = kb.territory(scheme.territory)
-    return {
-        "id": scheme.id,
-        "type": scheme.type,
-        "name": scheme.name,
-        "territory": scheme.territory,
-        "territory_name": territory.name if territory else "(unknown code)",
-        "depts": sorted(territory.depts) if territory else [],
-        "population": territory.population if territory else None,
-        "status": scheme.status.value,
-        "signed_on": scheme.signed_on,
-        "end_on": scheme.end_on,
-    }

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dtscli.errors import DtsError
-from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean
+from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
 
 INDEX_FORMAT = 2
 Row = dict[str, Any]
@@ -32,17 +32,6 @@ LIST_COLUMNS = (
     ("signed_on", "Signed"),
     ("end_on", "Ends"),
 )
-
-
-def fold(text: str) -> str:
-    """Same as territories.fold, repeated here so the fast path imports nothing heavy."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    for char in "-'’":
-        plain = plain.replace(char, " ")
-    return " ".join(plain.split())
 
 
 # ------------------------------------------------------------------ arguments

@@ -32,25 +32,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from dtscli.errors import DtsError
+from dtscli.vocab import MONTHS
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 TEMPLATE_ENV = "DTS_TEMPLATES"
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     # status: (masculine, feminine) — a CPTS is « une communauté »

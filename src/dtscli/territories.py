@@ -9,13 +9,13 @@ territories and QPV are hand-written records handed in by the knowledge base.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from dtscli.errors import DtsError
+from dtscli.vocab import fold
 
 REFERENTIAL_FILES = ("regions", "departements", "epci", "communes")
 
@@ -83,15 +83,6 @@ class LocalArea:
     name: str
     communes: tuple[str, ...]
     epci: tuple[str, ...] = ()
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-light form used for name search."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    for char in "-'’":
-        plain = plain.replace(char, " ")
-    return " ".join(plain.split())
 
 
 def _read_records(path: Path, key: str) -> list[dict]:

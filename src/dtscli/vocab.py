@@ -1,6 +1,9 @@
-"""The fixed vocabulary of the format, importable without pydantic (fast paths use it)."""
+"""The fixed vocabulary of the format and small text helpers, importable without pydantic
+(fast paths use them)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
 STATUSES: tuple[str, ...] = (
@@ -18,3 +21,36 @@ def did_you_mean(word: str, choices: list[str]) -> str | None:
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def french_date(day: dt.date) -> str:
+    """« 1er mars 2022 », « 21 février 2022 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-light form used for name and text search."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for char in "-'’":
+        plain = plain.replace(char, " ")
+    return " ".join(plain.split())

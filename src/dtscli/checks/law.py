@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, declare, finding
@@ -10,22 +9,9 @@ from dtscli.findings import Finding, Severity
 from dtscli.kb import KnowledgeBase
 from dtscli.loader import LoadedRecord
 from dtscli.models import MENTAL_HEALTH_AXIS
+from dtscli.vocab import french_date
 
 RULE = "cls-mental-health-axis"
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def legal_record_for(kb: KnowledgeBase, rule: str) -> LoadedRecord | None:
@@ -40,10 +26,6 @@ def citation(loaded: LoadedRecord) -> str:
     text = loaded.record
     name = f"{text.kind} n° {text.number}" if text.number else text.id
     return f"{name} ({text.short_name})" if text.short_name else name
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @declare(
@@ -67,7 +49,7 @@ def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]
             yield finding(
                 RULE,
                 loaded,
-                f"a CLS signed on or after {long_date(in_force)} must have a "
+                f"a CLS signed on or after {french_date(in_force)} must have a "
                 f"`{MENTAL_HEALTH_AXIS}` axis ({citation(law)})",
                 "axes" if "axes" in scheme.model_fields_set else "signed_on",
                 hint=axis_hint,
@@ -76,7 +58,7 @@ def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]
             yield finding(
                 RULE,
                 loaded,
-                f"this CLS was signed before {long_date(in_force)} without a "
+                f"this CLS was signed before {french_date(in_force)} without a "
                 f"`{MENTAL_HEALTH_AXIS}` axis: add one at renewal ({citation(law)})",
                 "signed_on",
                 hint=axis_hint,
