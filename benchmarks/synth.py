@@ -98,8 +98,10 @@ def write(out: Path, schemes: int, seed: int, invalid: float, copy: bool) -> dic
         shutil.rmtree(out)
     for folder in ("schemes", "legal", "documents", "contacts"):
         shutil.copytree(SHIPPED / folder, out / folder)
-    shutil.copytree(SHIPPED / "territories" / "local", out / "territories" / "local")
-    shutil.copytree(SHIPPED / "territories" / "qpv", out / "territories" / "qpv")
+    for folder in ("local", "qpv"):  # hand-written territories; a folder may be empty
+        source = SHIPPED / "territories" / folder
+        if source.is_dir():
+            shutil.copytree(source, out / "territories" / folder)
     for name in ("regions", "departements", "epci", "communes"):
         source, target = (
             SHIPPED / "territories" / f"{name}.yaml",
