@@ -68,3 +68,12 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     parsed = parse_file(write(tmp_path, "\n".join(lines) + "\n"))
     assert parsed.data is None
     assert parsed.findings[0].rule == "yaml-anchors"
+
+
+def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
+    from dtscli import yamlfile
+
+    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 100)
+    parsed = parse_file(write(tmp_path, "id: x\nnotes: " + "a" * 200 + "\n"))
+    assert parsed.data is None
+    assert [(f.rule, f.line) for f in parsed.findings] == [("yaml-file-size", 1)]
