@@ -128,8 +128,10 @@ class RecordCache:
             return entry
         if digest_of(path) != entry.digest:
             return None
-        entry.mtime_ns, entry.racy = mtime_ns, _is_racy(mtime_ns)
-        self.dirty = True
+        racy = _is_racy(mtime_ns)
+        if (entry.mtime_ns, entry.racy) != (mtime_ns, racy):
+            entry.mtime_ns, entry.racy = mtime_ns, racy
+            self.dirty = True  # same content, new time: remember it, no need to re-hash
         return entry
 
     def store(
