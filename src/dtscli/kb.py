@@ -8,7 +8,6 @@ from pathlib import Path
 
 from dtscli import models
 from dtscli.cache import RecordCache, load_referential
-from dtscli.errors import DtsError
 from dtscli.findings import Finding
 from dtscli.loader import LoadedRecord, discover, display_path, validate_parsed
 from dtscli.territories import LocalArea, Referential, Territory, fold
@@ -220,9 +219,9 @@ class KnowledgeBase:
         if query.statuses and scheme.status.value not in query.statuses:
             return False
         if query.text:
-            needle = fold(query.text)
-            haystack = fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id])))
-            if needle not in haystack:
+            from dtscli.listing import search_text
+
+            if fold(query.text) not in search_text(scheme):
                 return False
         if not (query.depts or query.regions or query.territory):
             return True
@@ -241,10 +240,8 @@ class KnowledgeBase:
 
     def validate_codes(self, depts: Iterable[str], regions: Iterable[str]) -> None:
         """Refuse department or region codes the referential does not know."""
+        from dtscli.listing import validate_codes
+
         referential = self.referential
-        for dept in depts:
-            if dept not in referential.departements:
-                raise DtsError(f"unknown department {dept!r}; use an INSEE code such as 06 or 2A")
-        for region in regions:
-            if region not in referential.regions:
-                raise DtsError(f"unknown region {region!r}; use an INSEE code such as 93 (PACA)")
+        known = {"depts": set(referential.departements), "regions": set(referential.regions)}
+        validate_codes(depts, regions, known)

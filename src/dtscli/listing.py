@@ -95,14 +95,14 @@ def scheme_row(kb: Any, loaded: Any) -> Row:
         "status": scheme.status.value,
         "signed_on": scheme.signed_on.isoformat() if scheme.signed_on else None,
         "end_on": scheme.end_on.isoformat() if scheme.end_on else None,
-        "_sort": (
-            SCHEME_TYPES.index(scheme.type),
-            depts[0] if depts else "~",
-            fold(scheme.name),
-            scheme.id,
-        ),
-        "_text": fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id]))),
+        "_sort": kb.sort_key(loaded),
+        "_text": search_text(scheme),
     }
+
+
+def search_text(scheme: Any) -> str:
+    """What `--text` searches: name, notes and id, folded."""
+    return fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id])))
 
 
 def filter_rows(
@@ -319,7 +319,7 @@ def _list_from_base(
     fmt: str,
     out: TextIO | None,
 ) -> int:
-    from dtscli.commands import load_problems
+    from dtscli.commands import build_query, load_problems
     from dtscli.kb import KnowledgeBase
 
     folders = scheme_folders(data_dir, [])
@@ -327,18 +327,17 @@ def _list_from_base(
     territories = territories_key(data_dir)
     kb = KnowledgeBase.load(data_dir)
     problems = load_problems(kb)
-    referential = kb.referential
-    known = {"depts": set(referential.departements), "regions": set(referential.regions)}
-    validate_codes(depts, regions, known)
-    write_index(kb, stamps, territories)
-    if territory is not None:
-        place = kb.referential.parse_territory(territory, depts[0] if len(depts) == 1 else None)
-        candidates = [scheme_row(kb, loaded) for loaded in kb.covering(place)]
-    else:
-        candidates = [scheme_row(kb, loaded) for loaded in kb.schemes()]
-    rows = filter_rows(
-        candidates, text=text, types=types, depts=depts, regions=regions, statuses=statuses
+    query = build_query(
+        kb,
+        types=types,
+        depts=depts,
+        regions=regions,
+        statuses=statuses,
+        territory=territory,
+        text=text,
     )
+    write_index(kb, stamps, territories)
+    rows = [scheme_row(kb, loaded) for loaded in kb.query(query)]
     if fmt == "json":
         from dtscli.describe import record_view
         from dtscli.output import dump_json
