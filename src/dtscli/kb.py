@@ -42,6 +42,8 @@ class KnowledgeBase:
         self._prefix: str | None = None  # the data directory as shown, computed once
         self._prefix_base: Path | None = None
         self.cache: RecordCache | None = None
+        self.stamps: dict[str, tuple[int, int, int, int]] = {}  # by relative path, before read
+        self._owners: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -92,6 +94,12 @@ class KnowledgeBase:
             relative = path.relative_to(self.data_dir).as_posix()
             try:
                 stat = path.stat()
+                self.stamps[relative] = (
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    stat.st_ctime_ns,
+                    stat.st_ino,
+                )
                 entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns, verify)
             except OSError:
                 entry = None
@@ -142,6 +150,7 @@ class KnowledgeBase:
         return inside if self._prefix == "." else f"{self._prefix}/{inside}"
 
     def add(self, loaded: LoadedRecord) -> None:
+        self._owners = None
         bucket = self.records[loaded.kind]
         if loaded.id in bucket:
             self.duplicates.append((bucket[loaded.id], loaded))
@@ -194,6 +203,45 @@ class KnowledgeBase:
 
     def territory(self, ref: str) -> Territory | None:
         return self.referential.resolve(ref)
+
+    # ------------------------------------------------------------------ what the rules read
+    # (checks/registry.py: Scope; checkstate.py answers the same from a saved check)
+
+    def checked(self, kind: str | None = None) -> list[LoadedRecord]:
+        """The records the rules report on: all of them, duplicates of an id included."""
+        kinds = [kind] if kind else list(self.records)
+        found = [loaded for k in kinds for loaded in self.records[k].values()]
+        found += [second for _, second in self.duplicates if kind in (None, second.kind)]
+        return found
+
+    def context(self, kind: str) -> list[LoadedRecord]:
+        """Records other records are checked against (scheme types, legal texts)."""
+        return self.of_kind(kind)
+
+    def has_id(self, kind: str, record_id: str) -> bool:
+        return record_id in self.records[kind]
+
+    def ids(self, kind: str) -> list[str]:
+        return list(self.records[kind])
+
+    def owners(self, record_id: str) -> list[str]:
+        """Paths of the files that hold `record_id`, the first holder first."""
+        if self._owners is None:
+            owners: dict[str, list[str]] = {}
+            for loaded in self.checked():
+                owners.setdefault(loaded.id, []).append(loaded.path)
+            self._owners = owners
+        return self._owners.get(record_id, [])
+
+    def clsm_coverage(self) -> frozenset[str]:
+        """Every commune some CLSM of the base covers."""
+        covered: set[str] = set()
+        for loaded in self.schemes():
+            if loaded.record.type == "CLSM":
+                territory = self.territory(loaded.record.territory)
+                if territory is not None:
+                    covered.update(territory.communes)
+        return frozenset(covered)
 
     # ------------------------------------------------------------------ queries
 

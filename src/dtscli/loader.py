@@ -17,14 +17,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, ValidationError
-
-from dtscli import models
 from dtscli.findings import Finding, Severity
 from dtscli.vocab import did_you_mean
 from dtscli.yamlfile import ParsedFile, parse_file
+
+if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
+    from pydantic import BaseModel, ValidationError
+
+RECORD_KINDS = ("scheme-type", "scheme", "contact", "legal", "document", "qpv", "local-territory")
 
 RECORD_FOLDERS: dict[str, str] = {
     "contacts": "contact",
@@ -40,7 +42,7 @@ class LoadedRecord:
     """A validated record with the file it came from and its key positions."""
 
     kind: str
-    record: Any  # a models.Record subclass instance
+    record: Any  # a models.Record instance, or a views.RecordView of one
     parsed: ParsedFile
 
     @property
@@ -55,11 +57,18 @@ class LoadedRecord:
         return self.parsed.position(key_path)
 
 
-def classify(relative: Path) -> str | None:
+class QuickValidator(Protocol):
+    """Validates data without the models (see fastvalidate.py); None means "ask the models"."""
+
+    def validate(self, kind: str, data: dict[str, Any]) -> Any | None: ...
+
+
+def classify(relative: Path | str) -> str | None:
     """The record kind a data file holds, from where it sits; None if it is no record."""
-    parts = relative.parts
-    if relative.suffix not in (".yaml", ".yml"):
+    text = relative if isinstance(relative, str) else relative.as_posix()
+    if not text.endswith((".yaml", ".yml")):
         return None
+    parts = text.split("/")
     if parts[0] == "schemes":
         if len(parts) == 2:
             return "scheme-type"
@@ -76,16 +85,47 @@ def classify(relative: Path) -> str | None:
 
 def discover(data_dir: Path) -> list[tuple[Path, str]]:
     """Every data file with its kind, in a stable order."""
-    found: list[tuple[Path, str]] = []
-    for root, dirs, files in os.walk(data_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+    return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir)]
+
+
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def scan(data_dir: Path, stat: bool = False) -> list[tuple[str, str, Stamp | None]]:
+    """Every data file as (path relative to `data_dir`, kind, stamp), folders before their
+    sub-folders and names sorted; the stamp (with `stat`) is None for a file that vanished.
+
+    Plain strings and os.scandir: a national base has thousands of files."""
+    found: list[tuple[str, str, Stamp | None]] = []
+
+    def visit(folder: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(root) / name
-            kind = classify(path.relative_to(data_dir))
-            if kind is not None:
-                found.append((path, kind))
+            if entry.is_dir():
+                folders.append(entry)
+                continue
+            relative = prefix + entry.name
+            kind = classify(relative)
+            if kind is None:
+                continue
+            stamp = None
+            if stat:
+                try:
+                    info = entry.stat()
+                    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                except OSError:
+                    stamp = None
+            found.append((relative, kind, stamp))
+        for entry in folders:
+            visit(entry.path, f"{prefix}{entry.name}/")
+
+    visit(str(data_dir), "")
     return found
 
 
@@ -103,8 +143,12 @@ def load_file(path: Path, kind: str, shown_as: str) -> tuple[LoadedRecord | None
     return validate_parsed(parse_file(path, shown_as), kind)
 
 
-def validate_parsed(parsed: ParsedFile, kind: str) -> tuple[LoadedRecord | None, list[Finding]]:
-    """Validate a parsed file against the model of its kind."""
+def validate_parsed(
+    parsed: ParsedFile, kind: str, quick: QuickValidator | None = None
+) -> tuple[LoadedRecord | None, list[Finding]]:
+    """Validate a parsed file against the model of its kind. A `quick` validator vouches
+    for valid data without importing the models; anything it refuses goes to the models,
+    which word the findings."""
     if kind == "unexpected":
         parsed.add(
             "layout",
@@ -123,6 +167,14 @@ def validate_parsed(parsed: ParsedFile, kind: str) -> tuple[LoadedRecord | None,
             hint="start the file with `id: ...` on its first line",
         )
         return None, parsed.findings
+    if quick is not None:
+        view = quick.validate(kind, parsed.data)
+        if view is not None:
+            return LoadedRecord(kind, view, parsed), parsed.findings
+    from pydantic import ValidationError
+
+    from dtscli import models
+
     model = models.RECORD_MODELS[kind]
     try:
         record = model.model_validate(parsed.data)
@@ -167,7 +219,7 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
         found = _inner_model(arg)

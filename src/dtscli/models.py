@@ -8,11 +8,16 @@ values (names, descriptions) are French.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from dtscli import vocab
 
@@ -33,7 +38,7 @@ PartialDate = Annotated[
     str, StringConstraints(pattern=r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|unknown)$")
 ]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-MENTAL_HEALTH_AXIS = "sante-mentale"
+MENTAL_HEALTH_AXIS = vocab.MENTAL_HEALTH_AXIS
 TERRITORY_EXAMPLES = [
     "commune:06088",
     "epci:200030195",
@@ -49,23 +54,8 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Status(str, Enum):
-    """Where a scheme instance stands."""
-
-    intention = "intention"
-    in_preparation = "in_preparation"
-    renewal = "renewal"
-    active = "active"
-    expired = "expired"
-    unknown = "unknown"
-
-
-class Family(str, Enum):
-    """The three families of schemes the seeds describe."""
-
-    sante_globale = "sante-globale"
-    sante_mentale = "sante-mentale"
-    parcours_de_soins = "parcours-de-soins"
+Status = vocab.Status
+Family = vocab.Family
 
 
 class Source(Record):
@@ -189,7 +179,7 @@ class Scheme(Sourced):
 
 # ---------------------------------------------------------------- contacts
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+EMAIL_RE = vocab.EMAIL_RE
 
 
 class Contact(Sourced):
@@ -300,11 +290,13 @@ class Document(Record):
         "autre",
     ] = Field(description="Kind of document.")
     title: str = Field(description="Title as published.")
-    authors: list[str] = Field(default_factory=list, description="Authors, « NAME Firstname ».")
+    authors: Annotated[list[str], AfterValidator(vocab.no_blank_author)] = Field(
+        default_factory=list, description="Authors, « NAME Firstname »."
+    )
     publisher: str | None = Field(None, description="Publisher or issuing body.")
     journal: str | None = Field(None, description="Journal or series, for an article.")
     issue: str | None = Field(None, description="Issue number, as text.")
-    date: PartialDate | None = Field(
+    date: Annotated[PartialDate | None, BeforeValidator(vocab.date_as_text)] = Field(
         None,
         description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD, or `unknown`.",
         json_schema_extra=_year_as_number,
@@ -322,23 +314,6 @@ class Document(Record):
         description="Where the description comes from (optional for a document).",
     )
     notes: str | None = Field(None, description="Free text in French.")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_as_text(cls, value: object) -> object:
-        """YAML reads `2021-11-17` as a date and `2021` as a number: keep both as text."""
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
-            return str(value)
-        return value
-
-    @field_validator("authors")
-    @classmethod
-    def _no_blank_author(cls, value: list[str]) -> list[str]:
-        if any(not author.strip() for author in value):
-            raise ValueError("an author is blank")
-        return value
 
 
 # ---------------------------------------------------------------- hand-written territories

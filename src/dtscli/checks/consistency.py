@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
 
 
 @declare(
@@ -16,18 +15,13 @@ from dtscli.kb import KnowledgeBase
     "The 3DS law links a CLS's mental-health section to local mental-health work (CLSM).",
     legal="loi-2022-217",
 )
-def cls_without_clsm(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    covered: set[str] = set()  # every commune some CLSM covers: one pass, not CLS x CLSM
-    for loaded in kb.schemes():
-        if loaded.record.type == "CLSM":
-            territory = kb.territory(loaded.record.territory)
-            if territory is not None:
-                covered.update(territory.communes)
-    for loaded in kb.schemes():
+def cls_without_clsm(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    covered = scope.clsm_coverage()  # every commune some CLSM covers: one pass, not CLS x CLSM
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
         if scheme.type != "CLS" or scheme.status.value == "expired":
             continue
-        territory = kb.territory(scheme.territory)
+        territory = scope.territory(scheme.territory)
         if territory is None or not territory.communes.isdisjoint(covered):
             continue
         yield finding(

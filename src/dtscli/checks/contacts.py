@@ -6,17 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
-from dtscli.models import EMAIL_RE
+from dtscli.vocab import EMAIL_RE
 
 PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
 
 
 @declare("contact-email", "contacts", Severity.error, "A malformed e-mail address bounces.")
-def contact_email(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.of_kind("contact"):
+def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("contact"):
         email = loaded.record.email
         if email is not None and not EMAIL_RE.match(email):
             yield finding(
@@ -34,8 +33,8 @@ def contact_email(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.error,
     "French numbers have ten digits (or +33 and nine) so that people can dial them.",
 )
-def contact_phone(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.of_kind("contact"):
+def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("contact"):
         phone = loaded.record.phone
         if phone is not None and not PHONE_RE.match(phone.strip()):
             yield finding(
@@ -53,8 +52,8 @@ def contact_phone(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.error,
     "Personal data: a person's details carry the date they were last verified.",
 )
-def contact_verified(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.of_kind("contact"):
+def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("contact"):
         contact = loaded.record
         if contact.kind == "person" and contact.verified_on is None:
             yield finding(
@@ -80,10 +79,10 @@ def contact_verified(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     "People change jobs: details not verified for 18 months are probably out of date.",
     options=(("max_age_months", 18),),
 )
-def contact_stale(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
     months = int(ctx.option("contact-stale", "max_age_months", 18))
     limit = _months_before(ctx.today, months)
-    for loaded in kb.of_kind("contact"):
+    for loaded in scope.checked("contact"):
         contact = loaded.record
         if contact.verified_on and contact.verified_on < limit:
             yield finding(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
 
 
 @declare("date-order", "time", Severity.error, "A scheme cannot end before it is signed.")
-def date_order(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
         if scheme.signed_on and scheme.end_on and scheme.end_on < scheme.signed_on:
             yield finding(
@@ -29,11 +28,11 @@ def date_order(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.warning,
     "A CLS or a PTSM runs for five years; a longer one is usually a typo in a date.",
 )
-def duration_exceeds_type(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
+def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     tolerance = int(ctx.option("duration-exceeds-type", "tolerance_days", 31))
-    for loaded in kb.schemes():
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
-        scheme_type = kb.find("scheme-type", scheme.type)
+        scheme_type = scope.find("scheme-type", scheme.type)
         if not (scheme.signed_on and scheme.end_on and scheme_type):
             continue
         years = scheme_type.record.duration_years
@@ -57,8 +56,8 @@ def duration_exceeds_type(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.warning,
     "A scheme whose end date has passed is probably expired or being renewed.",
 )
-def active_but_ended(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def active_but_ended(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
         if scheme.status.value == "active" and scheme.end_on and scheme.end_on < ctx.today:
             yield finding(
@@ -71,8 +70,8 @@ def active_but_ended(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
 
 
 @declare("signed-in-future", "time", Severity.error, "A signature date cannot be in the future.")
-def signed_in_future(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def signed_in_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
         if scheme.signed_on and scheme.signed_on > ctx.today:
             yield finding(
@@ -85,17 +84,16 @@ def signed_in_future(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
 
 
 @declare("source-date-future", "time", Severity.warning, "A source cannot vouch for a future date.")
-def source_date_future(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for bucket in kb.records.values():
-        for loaded in bucket.values():
-            for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
-                if source.as_of != "unknown" and source.as_of > ctx.today:
-                    yield finding(
-                        "source-date-future",
-                        loaded,
-                        f"as_of {source.as_of} is in the future",
-                        "sources",
-                        index,
-                        "as_of",
-                        hint="as_of is the date the source says the fact was true",
-                    )
+def source_date_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked():
+        for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
+            if source.as_of != "unknown" and source.as_of > ctx.today:
+                yield finding(
+                    "source-date-future",
+                    loaded,
+                    f"as_of {source.as_of} is in the future",
+                    "sources",
+                    index,
+                    "as_of",
+                    hint="as_of is the date the source says the fact was true",
+                )

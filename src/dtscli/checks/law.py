@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
-from dtscli.loader import LoadedRecord
-from dtscli.models import MENTAL_HEALTH_AXIS
-from dtscli.vocab import french_date
+from dtscli.vocab import MENTAL_HEALTH_AXIS, french_date
+
+if TYPE_CHECKING:
+    from dtscli.loader import LoadedRecord
 
 RULE = "cls-mental-health-axis"
 
 
-def legal_record_for(kb: KnowledgeBase, rule: str) -> LoadedRecord | None:
+def legal_record_for(scope: Scope, rule: str) -> LoadedRecord | None:
     """The legal text whose `requires` names `rule` (and has an entry-into-force date)."""
-    for loaded in kb.of_kind("legal"):
+    for loaded in scope.context("legal"):
         if any(req.rule == rule for req in loaded.record.requires) and loaded.record.in_force_on:
             return loaded
     return None
@@ -35,14 +36,16 @@ def citation(loaded: LoadedRecord) -> str:
     "Since the 3DS law a CLS must include a section on mental health (art. L1434-10 CSP).",
     legal="loi-2022-217",
 )
-def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    law = legal_record_for(kb, RULE)
+def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    law = legal_record_for(scope, RULE)
     if law is None:
         return  # `legal-rule-source` reports the missing text
     in_force = law.record.in_force_on
-    for loaded in kb.schemes():
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
-        if scheme.type != "CLS" or scheme.signed_on is None or scheme.has_axis(MENTAL_HEALTH_AXIS):
+        if scheme.type != "CLS" or scheme.signed_on is None:
+            continue
+        if any(axis.id == MENTAL_HEALTH_AXIS for axis in scheme.axes):
             continue
         axis_hint = f"add `- id: {MENTAL_HEALTH_AXIS}` under `axes:`"
         if scheme.signed_on >= in_force:
@@ -71,11 +74,12 @@ def cls_mental_health_axis(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]
     "law",
     Severity.warning,
     "A rule that enforces a law reads its date from the legal record; without it, it cannot run.",
+    base=True,
 )
-def legal_rule_source(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    if kb.schemes() and legal_record_for(kb, RULE) is None:
+def legal_rule_source(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    if scope.checked("scheme") and legal_record_for(scope, RULE) is None:
         yield Finding(
-            kb.display(kb.data_dir / "legal"),
+            scope.display(scope.data_dir / "legal"),
             1,
             1,
             "legal-rule-source",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
-from dtscli.loader import LoadedRecord, did_you_mean
+from dtscli.vocab import did_you_mean
+
+if TYPE_CHECKING:
+    from dtscli.loader import LoadedRecord
 
 KIND_LABEL = {
     "contact": "contact",
@@ -26,16 +29,16 @@ FOLDER = {
 
 
 def _missing(
-    kb: KnowledgeBase,
+    scope: Scope,
     rule: str,
     loaded: LoadedRecord,
     kind: str,
     target: str,
     *key_path: str | int,
 ) -> Finding | None:
-    if target in kb.records[kind] or target in kb.unreadable:
+    if scope.has_id(kind, target) or target in scope.unreadable:
         return None  # an unreadable target is reported in its own file
-    guess = did_you_mean(target, list(kb.records[kind]))
+    guess = did_you_mean(target, scope.ids(kind))
     return finding(
         rule,
         loaded,
@@ -49,36 +52,35 @@ def _missing(
 @declare(
     "ref-document", "references", Severity.error, "A fact is sourced only if its document exists."
 )
-def ref_document(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for bucket in kb.records.values():
-        for loaded in bucket.values():
-            for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
-                problem = _missing(
-                    kb,
-                    "ref-document",
-                    loaded,
-                    "document",
-                    source.document,
-                    "sources",
-                    index,
-                    "document",
-                )
-                if problem:
-                    yield problem
-            for index, count in enumerate(getattr(loaded.record, "published_counts", None) or []):
-                problem = _missing(
-                    kb,
-                    "ref-document",
-                    loaded,
-                    "document",
-                    count.source.document,
-                    "published_counts",
-                    index,
-                    "source",
-                    "document",
-                )
-                if problem:
-                    yield problem
+def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked():
+        for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
+            problem = _missing(
+                scope,
+                "ref-document",
+                loaded,
+                "document",
+                source.document,
+                "sources",
+                index,
+                "document",
+            )
+            if problem:
+                yield problem
+        for index, count in enumerate(getattr(loaded.record, "published_counts", None) or []):
+            problem = _missing(
+                scope,
+                "ref-document",
+                loaded,
+                "document",
+                count.source.document,
+                "published_counts",
+                index,
+                "source",
+                "document",
+            )
+            if problem:
+                yield problem
 
 
 @declare(
@@ -87,42 +89,44 @@ def ref_document(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.error,
     "A coordinator or organisation must be a contact record.",
 )
-def ref_contact(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def ref_contact(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         if loaded.record.coordinator:
             problem = _missing(
-                kb, "ref-contact", loaded, "contact", loaded.record.coordinator, "coordinator"
+                scope, "ref-contact", loaded, "contact", loaded.record.coordinator, "coordinator"
             )
             if problem:
                 yield problem
-    for loaded in kb.of_kind("contact"):
+    for loaded in scope.checked("contact"):
         if loaded.record.organisation:
             problem = _missing(
-                kb, "ref-contact", loaded, "contact", loaded.record.organisation, "organisation"
+                scope, "ref-contact", loaded, "contact", loaded.record.organisation, "organisation"
             )
             if problem:
                 yield problem
 
 
 @declare("ref-legal", "references", Severity.error, "A legal basis must point at a legal record.")
-def ref_legal(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.of_kind("scheme-type") + kb.of_kind("legal"):
+def ref_legal(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme-type") + scope.checked("legal"):
         field = "legal_basis" if loaded.kind == "scheme-type" else "code_articles"
         for index, target in enumerate(getattr(loaded.record, field)):
-            problem = _missing(kb, "ref-legal", loaded, "legal", target, field, index)
+            problem = _missing(scope, "ref-legal", loaded, "legal", target, field, index)
             if problem:
                 yield problem
 
 
 @declare("ref-scheme", "references", Severity.error, "Related schemes must exist.")
-def ref_scheme(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def ref_scheme(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         for index, target in enumerate(loaded.record.related):
-            problem = _missing(kb, "ref-scheme", loaded, "scheme", target, "related", index)
+            problem = _missing(scope, "ref-scheme", loaded, "scheme", target, "related", index)
             if problem:
                 yield problem
-        if loaded.record.type not in kb.records["scheme-type"]:
-            problem = _missing(kb, "ref-scheme", loaded, "scheme-type", loaded.record.type, "type")
+        if not scope.has_id("scheme-type", loaded.record.type):
+            problem = _missing(
+                scope, "ref-scheme", loaded, "scheme-type", loaded.record.type, "type"
+            )
             if problem:
                 yield problem
 
@@ -133,29 +137,27 @@ def ref_scheme(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
     Severity.error,
     "Territory codes must exist in the official referential or as local records.",
 )
-def ref_territory(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    referential = kb.referential
-    for bucket in kb.records.values():
-        for loaded in bucket.values():
-            record = loaded.record
-            places: list[tuple[str, tuple[str | int, ...]]] = []
-            if getattr(record, "territory", None):
-                places.append((record.territory, ("territory",)))
-            for index, count in enumerate(getattr(record, "published_counts", None) or []):
-                places.append((count.territory, ("published_counts", index, "territory")))
-            for index, code in enumerate(getattr(record, "communes", None) or []):
-                places.append((f"commune:{code}", ("communes", index)))
-            for index, code in enumerate(getattr(record, "epci", None) or []):
-                places.append((f"epci:{code}", ("epci", index)))
-            for ref, key_path in places:
-                if referential.resolve(ref) is None and ref.partition(":")[2] not in kb.unreadable:
-                    yield finding(
-                        "ref-territory",
-                        loaded,
-                        f"territory {ref!r} is not in the referential",
-                        *key_path,
-                        hint=_territory_hint(ref),
-                    )
+def ref_territory(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked():
+        record = loaded.record
+        places: list[tuple[str, tuple[str | int, ...]]] = []
+        if getattr(record, "territory", None):
+            places.append((record.territory, ("territory",)))
+        for index, count in enumerate(getattr(record, "published_counts", None) or []):
+            places.append((count.territory, ("published_counts", index, "territory")))
+        for index, code in enumerate(getattr(record, "communes", None) or []):
+            places.append((f"commune:{code}", ("communes", index)))
+        for index, code in enumerate(getattr(record, "epci", None) or []):
+            places.append((f"epci:{code}", ("epci", index)))
+        for ref, key_path in places:
+            if scope.territory(ref) is None and ref.partition(":")[2] not in scope.unreadable:
+                yield finding(
+                    "ref-territory",
+                    loaded,
+                    f"territory {ref!r} is not in the referential",
+                    *key_path,
+                    hint=_territory_hint(ref),
+                )
 
 
 def _territory_hint(ref: str) -> str:

@@ -5,13 +5,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dtscli.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from dtscli.kb import KnowledgeBase
     from dtscli.loader import LoadedRecord
+    from dtscli.territories import Territory
+
+
+class Scope(Protocol):
+    """What a rule reads: the records it reports on (`checked`) and the facts of the whole
+    base it checks them against. A KnowledgeBase checks every record; a saved check
+    (checkstate.py) checks only the files changed since, against the facts it kept.
+
+    A rule reports only on the records of `checked`; a `base` rule (Rule.base) reports on
+    the base as a whole and runs only when the whole base is checked."""
+
+    data_dir: Path
+    unreadable: set[str]  # file stems of records that did not validate
+
+    def checked(self, kind: str | None = None) -> list[LoadedRecord]: ...
+    def context(self, kind: str) -> list[LoadedRecord]: ...
+    def find(self, kind: str, record_id: str | None) -> LoadedRecord | None: ...
+    def has_id(self, kind: str, record_id: str) -> bool: ...
+    def ids(self, kind: str) -> list[str]: ...
+    def owners(self, record_id: str) -> list[str]: ...
+    def territory(self, ref: str) -> Territory | None: ...
+    def clsm_coverage(self) -> frozenset[str]: ...
+    def display(self, path: Path) -> str: ...
 
 
 @dataclass
@@ -25,7 +48,7 @@ class Context:
         return self.options.get(rule, {}).get(name, default)
 
 
-CheckFunction = Callable[["KnowledgeBase", Context], Iterator[Finding]]
+CheckFunction = Callable[[Scope, Context], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,7 @@ class Rule:
     legal: str | None = None
     check: CheckFunction | None = None  # None: applied by the loader
     options: tuple[tuple[str, Any], ...] = ()
+    base: bool = False  # reports on the base as a whole, not on the checked records
 
 
 RULES: dict[str, Rule] = {}
@@ -51,13 +75,14 @@ def declare(
     rationale: str,
     legal: str | None = None,
     options: tuple[tuple[str, Any], ...] = (),
+    base: bool = False,
 ) -> Callable[[CheckFunction | None], CheckFunction | None]:
     """Register a rule; used as a decorator on its check function, or called for loader rules."""
 
     def register(function: CheckFunction | None) -> CheckFunction | None:
         if name in RULES:
             raise ValueError(f"rule {name} declared twice")
-        RULES[name] = Rule(name, family, severity, rationale, legal, function, options)
+        RULES[name] = Rule(name, family, severity, rationale, legal, function, options, base)
         return function
 
     return register

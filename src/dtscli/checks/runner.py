@@ -9,12 +9,14 @@ import re
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dtscli.checks.registry import Context, all_rules
+from dtscli.checks.registry import Context, Scope, all_rules
 from dtscli.errors import DtsError
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from dtscli.kb import KnowledgeBase
 
 SUPPRESS_RE = re.compile(r"#\s*dts:\s*disable=([a-z0-9,\s-]+)")
 LEVELS = {"error", "warning", "info", "off"}
@@ -171,18 +173,37 @@ def run_checks(
     resolve); `keep_references` keeps reference findings everywhere (files were deleted).
     """
     config = config or CheckConfig()
-    rules = all_rules()
+    base = kb.base or Path.cwd()
+    found = drop_suppressed(list(kb.findings) + rule_findings(kb, config, today), base)
+    return shape(
+        found,
+        config,
+        data_display=kb.display(kb.data_dir),
+        files_checked=len(kb.files),
+        base=base,
+        only=only,
+        keep_references=keep_references,
+    )
+
+
+def rule_findings(
+    scope: Scope, config: CheckConfig, today: dt.date | None, whole_base: bool = True
+) -> list[Finding]:
+    """What the rules find in the checked records of `scope` (and, for the whole base, what
+    the base rules find). A rule that crashes becomes an internal-error finding."""
     context = Context(today=today or dt.date.today(), options=config.options)
-    found: list[Finding] = list(kb.findings)
-    for rule in rules.values():
+    found: list[Finding] = []
+    for rule in all_rules().values():
         if rule.check is None or config.severities.get(rule.name) == "off":
             continue
+        if rule.base and not whole_base:
+            continue
         try:
-            found.extend(rule.check(kb, context))
+            found.extend(rule.check(scope, context))
         except Exception as error:  # a rule must never crash the check
             found.append(
                 Finding(
-                    kb.display(kb.data_dir),
+                    scope.display(scope.data_dir),
                     0,
                     0,
                     "internal-error",
@@ -191,7 +212,21 @@ def run_checks(
                     "please report this with the data that triggers it",
                 )
             )
-    base = kb.base or Path.cwd()
+    return found
+
+
+def shape(
+    found: list[Finding],
+    config: CheckConfig,
+    *,
+    data_display: str,
+    files_checked: int,
+    base: Path,
+    only: set[Path] | None = None,
+    keep_references: bool = False,
+) -> Report:
+    """Configured severities, ignored paths and the `only` filter, in a stable order."""
+    rules = all_rules()
     result = []
     for item in found:
         level = config.severities.get(item.rule)
@@ -199,7 +234,7 @@ def run_checks(
             continue
         if level is not None:
             item = replace(item, severity=Severity(level))
-        if _ignored(item.path, kb, config.ignore):
+        if _ignored(item.path, data_display, config.ignore):
             continue
         if only is not None:
             in_scope = (base / item.path).resolve() in only
@@ -207,21 +242,20 @@ def run_checks(
             if not in_scope and not (keep_references and family == REFERENCE_FAMILY):
                 continue
         result.append(item)
-    result = _drop_suppressed(result, base)
     result.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return Report(result, len(kb.files), kb.display(kb.data_dir))
+    return Report(result, files_checked, data_display)
 
 
-def _ignored(path: str, kb: KnowledgeBase, patterns: list[str]) -> bool:
+def _ignored(path: str, data_display: str, patterns: list[str]) -> bool:
     if not patterns:
         return False
     relative = path
-    data_prefix = kb.display(kb.data_dir).rstrip("/") + "/"
+    data_prefix = data_display.rstrip("/") + "/"
     inside = path[len(data_prefix) :] if path.startswith(data_prefix) else path
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(inside, p) for p in patterns)
 
 
-def _drop_suppressed(findings: list[Finding], base: Path) -> list[Finding]:
+def drop_suppressed(findings: list[Finding], base: Path) -> list[Finding]:
     """Drop findings whose line carries `# dts: disable=rule[,rule]`."""
     lines_of: dict[str, list[str]] = {}
     kept = []

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dtscli.checks.registry import Context, declare, finding
+from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.kb import KnowledgeBase
 
 KIND_NAMES = {
     "commune": "a commune",
@@ -24,10 +23,10 @@ KIND_NAMES = {
     Severity.error,
     "Each scheme type works at one scale (a PTSM per department, a CLS per commune or EPCI).",
 )
-def scale_territory_kind(kb: KnowledgeBase, ctx: Context) -> Iterator[Finding]:
-    for loaded in kb.schemes():
+def scale_territory_kind(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked("scheme"):
         scheme = loaded.record
-        scheme_type = kb.find("scheme-type", scheme.type)
+        scheme_type = scope.find("scheme-type", scheme.type)
         if scheme_type is None:
             continue  # reported by ref-scheme
         allowed = scheme_type.record.scale.kinds
