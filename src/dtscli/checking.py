@@ -7,19 +7,22 @@ import io
 import sys
 from pathlib import Path
 
+from dtscli import checkstate
 from dtscli.checks.registry import all_rules
 from dtscli.checks.report import write_report
 from dtscli.checks.runner import (
     Report,
     changed_files,
+    drop_suppressed,
     load_config,
     repository_root,
-    run_checks,
+    rule_findings,
     select_paths,
+    shape,
 )
 from dtscli.errors import DtsError
 from dtscli.fileio import write_atomically
-from dtscli.kb import KnowledgeBase
+from dtscli.loader import display_path
 from dtscli.output import write_rows
 from dtscli.paths import find_data_dir
 
@@ -38,12 +41,33 @@ def check_base(
     paths: list[Path] | None = None,
     changed_since: str | None = None,
     today: dt.date | None = None,
+    cache_dir: Path | None = None,
 ) -> Report:
-    """Load the whole base, run every rule, keep the findings of the selected files."""
+    """Check the whole base, keep the findings of the selected files.
+
+    The findings of the last whole-base check are saved (checkstate.py); when only some
+    files changed since, and not in a way other files depend on, only they are re-read
+    and re-checked. Otherwise every file is loaded (through the record cache, which
+    compares each file's content hash) and every rule runs.
+    """
     root = repository_root(data_dir)
-    # The gate trusts content, not times: every cached file is compared by its hash.
-    kb = KnowledgeBase.load(data_dir, base=root, verify=True, save=False)
+    base = root or Path.cwd()
     config = load_config(data_dir)
+    today = today or dt.date.today()
+    data_display = display_path(data_dir, base)
+    state_file = checkstate.state_path(data_dir, cache_dir)
+    key = checkstate.state_key(data_dir, data_display, config, today) if state_file else ()
+    again = checkstate.recheck(data_dir, base, config, today, key, state_file)
+    if again is not None:
+        found, files_checked = again.findings, again.files_checked
+    else:
+        from dtscli.kb import KnowledgeBase
+
+        kb = KnowledgeBase.load(data_dir, base=root, cache_dir=cache_dir, verify=True, save=False)
+        found = drop_suppressed(list(kb.findings) + rule_findings(kb, config, today), base)
+        files_checked = len(kb.files)
+        kb.remember_positions()
+        checkstate.save_whole(kb, found, key, state_file)
     only: set[Path] | None = None
     deleted = False
     if paths:
@@ -53,9 +77,15 @@ def check_base(
             raise DtsError("--changed-since needs the data to be in a git repository")
         changed, deleted = changed_files(root, changed_since)
         only = changed if only is None else only & changed
-    report = run_checks(kb, config, today, only, keep_references=deleted)
-    kb.remember_positions()
-    return report
+    return shape(
+        found,
+        config,
+        data_display=data_display,
+        files_checked=files_checked,
+        base=base,
+        only=only,
+        keep_references=deleted,
+    )
 
 
 def check_command(

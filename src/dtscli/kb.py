@@ -9,7 +9,7 @@ from pathlib import Path
 from dtscli import models
 from dtscli.cache import RecordCache, load_referential
 from dtscli.findings import Finding
-from dtscli.loader import LoadedRecord, discover, display_path, validate_parsed
+from dtscli.loader import LoadedRecord, discover, display_path, shown_path, validate_parsed
 from dtscli.territories import LocalArea, Referential, Territory, fold
 from dtscli.yamlfile import ParsedFile, parse_file
 
@@ -145,9 +145,7 @@ class KnowledgeBase:
         if self._prefix is None or self._prefix_base != self.base:
             self._prefix_base = self.base
             self._prefix = display_path(self.data_dir, self.base)
-        if inside == ".":
-            return self._prefix
-        return inside if self._prefix == "." else f"{self._prefix}/{inside}"
+        return shown_path(self._prefix, inside)
 
     def add(self, loaded: LoadedRecord) -> None:
         self._owners = None
@@ -226,12 +224,15 @@ class KnowledgeBase:
 
     def owners(self, record_id: str) -> list[str]:
         """Paths of the files that hold `record_id`, the first holder first."""
+        return self.owner_map().get(record_id, [])
+
+    def owner_map(self) -> dict[str, list[str]]:
         if self._owners is None:
             owners: dict[str, list[str]] = {}
             for loaded in self.checked():
                 owners.setdefault(loaded.id, []).append(loaded.path)
             self._owners = owners
-        return self._owners.get(record_id, [])
+        return self._owners
 
     def clsm_coverage(self) -> frozenset[str]:
         """Every commune some CLSM of the base covers."""

@@ -104,15 +104,15 @@ def scan(data_dir: Path, stat: bool = False) -> list[tuple[str, str, Stamp | Non
         except OSError:
             return
         folders = []
+        kind_here = classify(prefix + "x.yaml")  # every record file of a folder is one kind
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             if entry.is_dir():
                 folders.append(entry)
                 continue
-            relative = prefix + entry.name
-            kind = classify(relative)
-            if kind is None:
+            if not name.endswith((".yaml", ".yml")) or kind_here is None:
                 continue
             stamp = None
             if stat:
@@ -121,7 +121,7 @@ def scan(data_dir: Path, stat: bool = False) -> list[tuple[str, str, Stamp | Non
                     stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 except OSError:
                     stamp = None
-            found.append((relative, kind, stamp))
+            found.append((prefix + name, kind_here, stamp))
         for entry in folders:
             visit(entry.path, f"{prefix}{entry.name}/")
 
@@ -136,6 +136,13 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def shown_path(data_display: str, relative: str) -> str:
+    """How a file of the data folder is shown, given how the folder itself is shown."""
+    if relative == ".":
+        return data_display
+    return relative if data_display == "." else f"{data_display}/{relative}"
 
 
 def load_file(path: Path, kind: str, shown_as: str) -> tuple[LoadedRecord | None, list[Finding]]:

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from dtscli.territories import Territory
 
 
+class IncompleteScope(Exception):
+    """A rule needs a fact the scope does not hold: check the whole base instead."""
+
+
 class Scope(Protocol):
     """What a rule reads: the records it reports on (`checked`) and the facts of the whole
     base it checks them against. A KnowledgeBase checks every record; a saved check

@@ -44,15 +44,17 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
+    lines: list[str] = []  # one write at the end: a national base has thousands of findings
     for path, items in groupby(report.findings, key=lambda f: f.path):
-        out.write(paint(path, "1") + "\n")
+        lines.append(paint(path, "1"))
         for item in items:
             severity = paint(f"{item.severity.value:<7}", style[item.severity])
-            out.write(f"  {item.location()}  {severity}  {item.rule}  {item.message}\n")
+            lines.append(f"  {item.location()}  {severity}  {item.rule}  {item.message}")
             if item.hint:
-                out.write(f"      hint: {item.hint}\n")
-        out.write("\n")
-    out.write(summary_line(report) + "\n")
+                lines.append(f"      hint: {item.hint}")
+        lines.append("")
+    lines.append(summary_line(report))
+    out.write("\n".join(lines) + "\n")
 
 
 def finding_json(item: Finding, rules: dict[str, Rule]) -> dict[str, object]:
@@ -72,8 +74,7 @@ def write_json(report: Report, out: TextIO) -> None:
         "summary": {s.value: report.count(s) for s in Severity},
         "findings": [finding_json(f, rules) for f in report.findings],
     }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")  # one write, not 100,000
 
 
 def _escape_data(text: str) -> str:
@@ -160,8 +161,7 @@ def sarif_document(report: Report) -> dict[str, object]:
 
 
 def write_sarif(report: Report, out: TextIO) -> None:
-    json.dump(sarif_document(report), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json.dumps(sarif_document(report), ensure_ascii=False, indent=2) + "\n")
 
 
 def write_report(report: Report, fmt: str, out: TextIO, colour: bool = False) -> None:

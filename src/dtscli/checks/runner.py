@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dtscli.checks.registry import Context, Scope, all_rules
+from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
 from dtscli.errors import DtsError
 from dtscli.findings import Finding, Severity
 
@@ -200,6 +200,8 @@ def rule_findings(
             continue
         try:
             found.extend(rule.check(scope, context))
+        except IncompleteScope:
+            raise
         except Exception as error:  # a rule must never crash the check
             found.append(
                 Finding(
