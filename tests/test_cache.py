@@ -125,7 +125,7 @@ def test_list_index_follows_every_change(base, tmp_path):
     cache = tmp_path / "cache"
     first = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
     assert first.returncode == 0 and first.stdout.count("\n") == 11  # header and ten rows
-    assert list(next(iter(cache.iterdir())).glob("list-clsm@06.pickle"))
+    assert list(next(iter(cache.iterdir())).glob("list-clsm@06.marshal"))
     again = run_list(base, cache, "--type", "CLSM", "--dept", "06", "-f", "csv")
     assert again.stdout == first.stdout  # from the index
 

@@ -18,53 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dtscli import __version__
-
-FORMAT = 1
-RACY_SECONDS = 2.0  # a file modified this close to the save is re-hashed next time
-ENV_DIR = "DTS_CACHE_DIR"
-ENV_OFF = "DTS_NO_CACHE"
-SHAPING_MODULES = (
-    "models.py",
-    "loader.py",
-    "yamlfile.py",
-    "cache.py",
-    "findings.py",
-    "territories.py",
-    "listing.py",
+from dtscli.cachedir import (  # noqa: F401  (re-exported: callers use cache.enabled() ...)
+    ENV_DIR,
+    ENV_OFF,
+    FORMAT,
+    RACY_SECONDS,
+    SHAPING_MODULES,
+    cache_root,
+    code_fingerprint,
+    enabled,
+    folder_for,
 )
-
-
-def cache_root(explicit: Path | None = None) -> Path:
-    if explicit is not None:
-        return explicit
-    if os.environ.get(ENV_DIR):
-        return Path(os.environ[ENV_DIR])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dts"
-
-
-def enabled() -> bool:
-    return os.environ.get(ENV_OFF, "") in ("", "0")
-
-
-def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
-    """One folder per data directory, named after it (zlib: no hashlib on the fast path)."""
-    import zlib
-
-    absolute = str(data_dir.resolve())
-    return cache_root(explicit) / f"{data_dir.resolve().name}-{zlib.crc32(absolute.encode()):08x}"
-
-
-def code_fingerprint() -> str:
-    """Changes whenever the code that turns a file into a record may have changed."""
-    here = Path(__file__).parent
-    parts = [__version__, str(FORMAT)]
-    for name in SHAPING_MODULES:
-        with contextlib.suppress(OSError):
-            stat = (here / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
 
 
 def digest_of(path: Path) -> str | None:

@@ -21,9 +21,7 @@ from dtscli.checks.runner import (
     shape,
 )
 from dtscli.errors import DtsError
-from dtscli.fileio import write_atomically
 from dtscli.loader import display_path
-from dtscli.output import write_rows
 from dtscli.paths import find_data_dir
 
 
@@ -102,6 +100,8 @@ def check_command(
     if output is not None:
         buffer = io.StringIO()
         write_report(report, fmt, buffer)
+        from dtscli.fileio import write_atomically
+
         write_atomically(output, buffer.getvalue())
         sys.stderr.write(f"wrote {output}\n")
     else:
@@ -130,4 +130,6 @@ def list_rules(fmt: str) -> None:
         ("options", "Options"),
         ("rationale", "Rationale"),
     )
+    from dtscli.output import write_rows
+
     write_rows(rows, columns, fmt, footer=f"{len(rows)} rules")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dtscli import cache
+from dtscli import cachedir
 from dtscli.checks.registry import IncompleteScope
 from dtscli.checks.runner import CheckConfig, drop_suppressed, rule_findings
 from dtscli.findings import Finding, Severity
@@ -42,9 +42,11 @@ if TYPE_CHECKING:
 
 STATE_FORMAT = 1
 STATE_FILE = "check-state.pickle"
+DELTA_SUFFIX = ".delta"  # the files re-checked since the state was saved whole
+DELTA_LIMIT = 500  # beyond this many re-checked files, save the state whole again
 GLOBAL_KINDS = ("scheme-type", "legal", "local-territory", "qpv")  # read by rules on others
 CONTEXT_KINDS = ("scheme-type", "legal")  # kept whole in the state, for the rules
-LIBRARIES = ("pydantic", "pydantic_core", "ruamel.yaml")  # they shape records and messages
+LIBRARIES = ("pydantic-", "pydantic_core-", "ruamel.yaml-", "ruamel_yaml-")  # shape records
 
 
 # The state is read on every check, so it is kept in plain tuples, which unpickle several
@@ -95,7 +97,9 @@ class CheckState:
     coverage: frozenset[str]
     schemas: dict[str, Any]  # derived core schemas (fastvalidate.py)
     data_display: str
+    token: str = ""  # names this save; a delta applies only to the save it was made on
     path: Path | None = field(default=None, repr=False, compare=False)
+    delta: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def file(self, relative: str) -> FileState:
         return FileState(*self.files[relative])
@@ -104,41 +108,71 @@ class CheckState:
         rows = [row for entry in self.files.values() for row in entry[5]]
         return [from_row(row) for row in rows + self.base_findings]
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("path", "delta")}
+
+    def __setstate__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values, path=None, delta={})
+
     def save(self) -> None:
+        """Save the whole state (a few MB for a national base) and drop the delta."""
         if self.path is None:
             return
-        path, self.path = self.path, None
-        with contextlib.suppress(OSError, pickle.PicklingError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(self, handle, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        self.path = path
+        self.token = os.urandom(8).hex()
+        self.delta = {}
+        _dump(self, self.path)
+        with contextlib.suppress(OSError):
+            _delta_path(self.path).unlink()
+
+    def save_changes(self, changed: dict[str, tuple[Any, ...]]) -> None:
+        """Save what changed since the whole save (small: cheap to write on every check)."""
+        if self.path is None:
+            return
+        self.delta.update(changed)
+        if len(self.delta) > DELTA_LIMIT:
+            self.save()
+            return
+        _dump((self.token, self.delta), _delta_path(self.path))
+
+    def apply_delta(self) -> None:
+        try:
+            with _delta_path(self.path).open("rb") as handle:  # type: ignore[union-attr]
+                token, delta = pickle.load(handle)
+        except Exception:  # none, or unreadable: the whole save stands alone
+            return
+        if token == self.token and isinstance(delta, dict) and delta.keys() <= self.files.keys():
+            self.files.update(delta)
+            self.delta = delta
+
+
+def _delta_path(path: Path) -> Path:
+    return path.with_name(path.name + DELTA_SUFFIX)
+
+
+def _dump(value: Any, path: Path) -> None:
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
 
 
 def state_path(data_dir: Path, cache_dir: Path | None = None) -> Path | None:
-    if not cache.enabled():
+    if not cachedir.enabled():
         return None
-    return cache.folder_for(data_dir, cache_dir) / STATE_FILE
+    return cachedir.folder_for(data_dir, cache_dir) / STATE_FILE
 
 
 def state_key(
     data_dir: Path, data_display: str, config: CheckConfig, today: dt.date
 ) -> tuple[Any, ...]:
     """Everything besides the record files that the findings depend on."""
-    import importlib.util
-
     here = Path(__file__).parent
     code = []
     for module in sorted([*here.glob("*.py"), *here.glob("checks/*.py")]):
         stat = module.stat()
         code.append((module.name, stat.st_size, stat.st_mtime_ns))
-    for library in LIBRARIES:
-        spec = importlib.util.find_spec(library)
-        origin = spec.origin if spec is not None else None
-        stat = os.stat(origin) if origin else None
-        code.append((library, stat.st_mtime_ns if stat else None))
     referential = []
     for name in ("regions", "departements", "epci", "communes"):
         try:
@@ -156,12 +190,26 @@ def state_key(
         STATE_FORMAT,
         sys.version_info[:2],
         tuple(code),
+        library_versions(),
         tuple(referential),
         repr(settings),
         today.isoformat(),
         str(data_dir.resolve()),
         data_display,
     )
+
+
+def library_versions() -> tuple[str, ...]:
+    """The installed versions of the libraries that shape records and their messages: the
+    names of their dist-info folders, found without importing them."""
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [n for n in names if n.endswith(".dist-info") and n.lower().startswith(LIBRARIES)]
+    return tuple(sorted(found))
 
 
 def contribution(kind: str, loaded: LoadedRecord | None, digest: str) -> tuple[Any, ...]:
@@ -212,7 +260,7 @@ def save_whole(
             FileState(
                 stamp=stamp,
                 digest=entry.digest,
-                racy=now - stamp[1] / 1e9 < cache.RACY_SECONDS,
+                racy=now - stamp[1] / 1e9 < cachedir.RACY_SECONDS,
                 kind=kind,
                 contribution=contribution(kind, loaded, entry.digest),
                 findings=[as_row(item) for item in by_file.get(relative, [])],
@@ -318,10 +366,12 @@ def open_state(path: Path | None, key: tuple[Any, ...]) -> CheckState | None:
     except Exception:  # missing, truncated, or written by another version: check everything
         return None
     finally:
+        gc.freeze()  # and keep it out of every later collection: it lives until the exit
         gc.enable()
     if not isinstance(state, CheckState) or state.key != key:
         return None
     state.path = path
+    state.apply_delta()
     return state
 
 
@@ -338,21 +388,23 @@ def recheck(
     state = open_state(path, key)
     if state is None:
         return None
-    scanned = scan(data_dir, stat=True)
-    if len(scanned) != len(state.files):
-        return None
+    scanned = scan(data_dir, stat=True, ordered=False)
+    files = state.files
+    if len(scanned) != len(files):
+        return None  # a file was added or deleted
     changed: list[tuple[str, str, Stamp]] = []
-    for (relative, kind, stamp), (saved_relative, saved) in zip(
-        scanned, state.files.items(), strict=True
-    ):
-        if relative != saved_relative or kind != saved[3] or stamp is None:
+    for relative, kind, stamp in scanned:
+        saved = files.get(relative)
+        if saved is None or kind != saved[3] or stamp is None:
             return None
         if stamp != saved[0] or saved[2]:
             changed.append((relative, kind, stamp))
-    if changed and not _recheck_files(state, data_dir, base, config, today, changed):
-        return None
     if changed:
-        state.save()
+        fresh = _recheck_files(state, data_dir, base, config, today, changed)
+        if fresh is None:
+            return None
+        files.update(fresh)
+        state.save_changes(fresh)
     return Recheck(state.findings(), len(scanned), state.data_display, len(changed))
 
 
@@ -363,8 +415,9 @@ def _recheck_files(
     config: CheckConfig,
     today: dt.date,
     changed: list[tuple[str, str, Stamp]],
-) -> bool:
-    """Re-read and re-check the changed files into `state`; False if the facts moved."""
+) -> dict[str, tuple[Any, ...]] | None:
+    """The new state of the changed files, re-read and re-checked; None if what they tell
+    the rules about other files moved (then the whole base is checked)."""
     from dtscli.fastvalidate import QuickValidator
 
     quick = QuickValidator(state.schemas)
@@ -376,8 +429,8 @@ def _recheck_files(
         saved = state.file(relative)
         parsed = parse_file(data_dir / relative, shown_path(state.data_display, relative))
         if parsed.digest is None:
-            return False
-        racy = now - stamp[1] / 1e9 < cache.RACY_SECONDS
+            return None
+        racy = now - stamp[1] / 1e9 < cachedir.RACY_SECONDS
         if parsed.digest == saved.digest:  # touched, not changed
             fresh[relative] = FileState(
                 stamp, saved.digest, racy, kind, saved.contribution, saved.findings
@@ -385,7 +438,7 @@ def _recheck_files(
             continue
         loaded, findings = validate_parsed(parsed, kind, quick)
         if contribution(kind, loaded, parsed.digest) != saved.contribution:
-            return False
+            return None
         if loaded is not None:
             checked.append(loaded)
         loader_findings.extend(findings)
@@ -395,15 +448,14 @@ def _recheck_files(
         try:
             found = rule_findings(scope, config, today, whole_base=False)
         except IncompleteScope:
-            return False
+            return None
         if any(item.rule == "internal-error" for item in found):
-            return False  # the whole check reports it where it belongs
+            return None  # the whole check reports it where it belongs
         kept = drop_suppressed(loader_findings + found, base)
         shown = {shown_path(state.data_display, relative): relative for relative in fresh}
         for item in kept:
             relative = shown.get(item.path)
             if relative is None:
-                return False  # a finding outside the changed files: check everything
+                return None  # a finding outside the changed files: check everything
             fresh[relative].findings.append(as_row(item))
-    state.files.update((relative, tuple(entry)) for relative, entry in fresh.items())
-    return True
+    return {relative: tuple(entry) for relative, entry in fresh.items()}

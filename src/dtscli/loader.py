@@ -91,18 +91,23 @@ def discover(data_dir: Path) -> list[tuple[Path, str]]:
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
-def scan(data_dir: Path, stat: bool = False) -> list[tuple[str, str, Stamp | None]]:
+def scan(
+    data_dir: Path, stat: bool = False, ordered: bool = True
+) -> list[tuple[str, str, Stamp | None]]:
     """Every data file as (path relative to `data_dir`, kind, stamp), folders before their
-    sub-folders and names sorted; the stamp (with `stat`) is None for a file that vanished.
+    sub-folders and (if `ordered`) names sorted; the stamp (with `stat`) is None for a file
+    that vanished.
 
     Plain strings and os.scandir: a national base has thousands of files."""
     found: list[tuple[str, str, Stamp | None]] = []
 
     def visit(folder: str, prefix: str) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = list(os.scandir(folder))
         except OSError:
             return
+        if ordered:
+            entries.sort(key=lambda entry: entry.name)
         folders = []
         kind_here = classify(prefix + "x.yaml")  # every record file of a folder is one kind
         for entry in entries:

@@ -19,7 +19,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from dtscli import vocab
+from dtscli import formats, vocab
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -38,7 +38,7 @@ PartialDate = Annotated[
     str, StringConstraints(pattern=r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|unknown)$")
 ]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-MENTAL_HEALTH_AXIS = vocab.MENTAL_HEALTH_AXIS
+MENTAL_HEALTH_AXIS = formats.MENTAL_HEALTH_AXIS
 TERRITORY_EXAMPLES = [
     "commune:06088",
     "epci:200030195",
@@ -54,8 +54,8 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Status = vocab.Status
-Family = vocab.Family
+Status = formats.Status
+Family = formats.Family
 
 
 class Source(Record):
@@ -179,7 +179,7 @@ class Scheme(Sourced):
 
 # ---------------------------------------------------------------- contacts
 
-EMAIL_RE = vocab.EMAIL_RE
+EMAIL_RE = formats.EMAIL_RE
 
 
 class Contact(Sourced):
@@ -290,13 +290,13 @@ class Document(Record):
         "autre",
     ] = Field(description="Kind of document.")
     title: str = Field(description="Title as published.")
-    authors: Annotated[list[str], AfterValidator(vocab.no_blank_author)] = Field(
+    authors: Annotated[list[str], AfterValidator(formats.no_blank_author)] = Field(
         default_factory=list, description="Authors, « NAME Firstname »."
     )
     publisher: str | None = Field(None, description="Publisher or issuing body.")
     journal: str | None = Field(None, description="Journal or series, for an article.")
     issue: str | None = Field(None, description="Issue number, as text.")
-    date: Annotated[PartialDate | None, BeforeValidator(vocab.date_as_text)] = Field(
+    date: Annotated[PartialDate | None, BeforeValidator(formats.date_as_text)] = Field(
         None,
         description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD, or `unknown`.",
         json_schema_extra=_year_as_number,

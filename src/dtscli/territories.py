@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dtscli.errors import DtsError
+from dtscli.territory import Territory
 from dtscli.vocab import fold
 
 REFERENTIAL_FILES = ("regions", "departements", "epci", "communes")
@@ -48,29 +49,6 @@ class Region(NamedTuple):
     code: str
     name: str
     population: int | None
-
-
-@dataclass(frozen=True)
-class Territory:
-    """A resolved territory: what it is called and which communes, departments it covers."""
-
-    ref: str
-    kind: str
-    code: str
-    name: str
-    communes: frozenset[str]
-    depts: frozenset[str]
-    regions: frozenset[str]
-    population: int | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.code})" if self.kind in ("commune", "dept") else self.name
-
-    def overlaps(self, other: Territory) -> bool:
-        if self.communes and other.communes:
-            return not self.communes.isdisjoint(other.communes)
-        return self.ref == other.ref
 
 
 @dataclass(frozen=True)

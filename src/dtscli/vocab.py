@@ -4,49 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from enum import Enum
 
 SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
-MENTAL_HEALTH_AXIS = "sante-mentale"
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-
-
-class Status(str, Enum):
-    """Where a scheme instance stands."""
-
-    intention = "intention"
-    in_preparation = "in_preparation"
-    renewal = "renewal"
-    active = "active"
-    expired = "expired"
-    unknown = "unknown"
-
-
-class Family(str, Enum):
-    """The three families of schemes the seeds describe."""
-
-    sante_globale = "sante-globale"
-    sante_mentale = "sante-mentale"
-    parcours_de_soins = "parcours-de-soins"
-
-
-STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
-
-
-def date_as_text(value: object) -> object:
-    """YAML reads `2021-11-17` as a date and `2021` as a number: keep both as text."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
-        return str(value)
-    return value
-
-
-def no_blank_author(authors: list[str]) -> list[str]:
-    if any(not author.strip() for author in authors):
-        raise ValueError("an author is blank")
-    return authors
+STATUSES: tuple[str, ...] = (  # the values of formats.Status (a test keeps them equal)
+    "intention",
+    "in_preparation",
+    "renewal",
+    "active",
+    "expired",
+    "unknown",
+)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +180,8 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
             )
             return parsed
         raw = path.read_bytes()
+        import hashlib
+
         parsed.digest = hashlib.sha1(raw).hexdigest()
     except OSError as error:
         parsed.add("yaml-syntax", Severity.error, f"cannot read the file: {error.strerror}")

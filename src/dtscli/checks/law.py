@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.findings import Finding, Severity
-from dtscli.vocab import MENTAL_HEALTH_AXIS, french_date
+from dtscli.formats import MENTAL_HEALTH_AXIS
+from dtscli.vocab import french_date
 
 if TYPE_CHECKING:
     from dtscli.loader import LoadedRecord

@@ -6,7 +6,6 @@ bump REPORT_VERSION on any incompatible change.
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 from typing import TextIO
 
@@ -74,6 +73,8 @@ def write_json(report: Report, out: TextIO) -> None:
         "summary": {s.value: report.count(s) for s in Severity},
         "findings": [finding_json(f, rules) for f in report.findings],
     }
+    import json
+
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")  # one write, not 100,000
 
 
@@ -161,6 +162,8 @@ def sarif_document(report: Report) -> dict[str, object]:
 
 
 def write_sarif(report: Report, out: TextIO) -> None:
+    import json
+
     out.write(json.dumps(sarif_document(report), ensure_ascii=False, indent=2) + "\n")
 
 

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import re
-import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,6 +127,8 @@ def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
 
     def git(*args: str) -> list[str]:
         try:
+            import subprocess
+
             result = subprocess.run(
                 ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
             )
@@ -254,6 +254,8 @@ def _ignored(path: str, data_display: str, patterns: list[str]) -> bool:
     relative = path
     data_prefix = data_display.rstrip("/") + "/"
     inside = path[len(data_prefix) :] if path.startswith(data_prefix) else path
+    import fnmatch
+
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(inside, p) for p in patterns)
 
 

@@ -1,0 +1,64 @@
+"""Where dts keeps its caches, and when they are stale because the code changed.
+
+Light on purpose (no dataclasses, no pickle): `dts list` and `dts check` read it on every
+run. Where: `--cache-dir`, else $DTS_CACHE_DIR, else $XDG_CACHE_HOME/dts, else
+~/.cache/dts; one sub-folder per data directory. `DTS_NO_CACHE=1` turns caches off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from dtscli import __version__
+
+FORMAT = 1
+RACY_SECONDS = 2.0  # a file modified this close to the save is re-hashed next time
+ENV_DIR = "DTS_CACHE_DIR"
+ENV_OFF = "DTS_NO_CACHE"
+SHAPING_MODULES = (
+    "models.py",
+    "loader.py",
+    "yamlfile.py",
+    "cache.py",
+    "findings.py",
+    "territories.py",
+    "territory.py",
+    "listing.py",
+    "vocab.py",
+    "formats.py",
+    "cachedir.py",
+)
+
+
+def cache_root(explicit: Path | None = None) -> Path:
+    if explicit is not None:
+        return explicit
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dts"
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
+    """One folder per data directory, named after it (zlib: no hashlib on the fast path)."""
+    import zlib
+
+    absolute = str(data_dir.resolve())
+    return cache_root(explicit) / f"{data_dir.resolve().name}-{zlib.crc32(absolute.encode()):08x}"
+
+
+def code_fingerprint() -> str:
+    """Changes whenever the code that turns a file into a record may have changed."""
+    here = Path(__file__).parent
+    parts = [__version__, str(FORMAT)]
+    for name in SHAPING_MODULES:
+        with contextlib.suppress(OSError):
+            stat = (here / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
