@@ -64,6 +64,22 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory):
     yield
 
 
+def copy_shipped(target: Path) -> Path:
+    """A copy of the shipped base (tests never touch data/); the generated referential
+    files are linked, not copied."""
+    import shutil
+
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns(*REFERENTIAL))
+    for name in REFERENTIAL:
+        (target / "territories" / name).symlink_to(SHIPPED / "territories" / name)
+    return target
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    return copy_shipped(tmp_path / "data")
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> MiniBase:
     return MiniBase(tmp_path / "data")

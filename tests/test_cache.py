@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -11,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from dtscli.kb import KnowledgeBase
-
-from .conftest import SHIPPED
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,17 +31,8 @@ def touch_later(path: Path) -> None:
 
 
 @pytest.fixture
-def base(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(SHIPPED, data, ignore=shutil.ignore_patterns("territories"))
-    (data / "territories").mkdir()
-    for item in (SHIPPED / "territories").iterdir():
-        target = data / "territories" / item.name
-        if item.is_dir():
-            shutil.copytree(item, target)
-        else:
-            target.symlink_to(item)
-    return data
+def base(shipped_copy: Path) -> Path:
+    return shipped_copy
 
 
 def test_cached_load_equals_cold_load_through_edits(base, tmp_path):

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
 from dtscli.canonical import key_order
 from dtscli.formatting import format_text
 from dtscli.loader import discover
 from dtscli.models import Scheme
-
-from .conftest import SHIPPED
 
 SCRAMBLED = """\
 # yaml-language-server: $schema=../../../schemas/scheme.schema.json
@@ -64,14 +60,6 @@ def comments(text: str) -> list[str]:
 
 def temporary_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob(".*.tmp")]
-
-
-@pytest.fixture
-def shipped_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped base: tests never touch data/."""
-    target = tmp_path / "data"
-    shutil.copytree(SHIPPED, target)
-    return target
 
 
 # ---------------------------------------------------------------- the shipped files

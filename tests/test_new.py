@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,7 @@ from dtscli.checking import check_base
 from dtscli.findings import Severity
 from dtscli.formatting import format_text
 
-from .conftest import SHIPPED
-
 SOURCE = "ars-paca-webinaire-sante-mentale-qpv-2025"
-
-
-@pytest.fixture
-def shipped_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(SHIPPED, target)
-    return target
 
 
 def load(path: Path) -> dict:

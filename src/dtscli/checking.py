@@ -75,7 +75,7 @@ def check_base(
             raise DtsError("--changed-since needs the data to be in a git repository")
         changed, deleted = changed_files(root, changed_since)
         only = changed if only is None else only & changed
-    return shape(
+    report = shape(
         found,
         config,
         data_display=data_display,
@@ -84,6 +84,8 @@ def check_base(
         only=only,
         keep_references=deleted,
     )
+    report.reread = again.reread if again is not None else None
+    return report
 
 
 def check_command(

@@ -36,6 +36,7 @@ class Report:
     findings: list[Finding]
     files_checked: int
     data_dir: str
+    reread: int | None = None  # files re-read by a check from the saved state; None: all
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

@@ -1,0 +1,237 @@
+"""A check from the saved state reports exactly what a check of the whole base reports,
+whatever changed in between, and re-reads only the changed files when it can."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from dtscli.checking import check_base
+from dtscli.checks.runner import Report
+
+from .conftest import copy_shipped
+from .test_check_property import mutated
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def findings(report: Report) -> list[tuple]:
+    return [
+        (f.path, f.line, f.column, f.rule, f.severity.value, f.message, f.hint, f.record_id)
+        for f in report.findings
+    ]
+
+
+def whole(data: Path, tmp_path: Path, today: dt.date = TODAY) -> list[tuple]:
+    """A check with no cache at all: every file read, every rule run."""
+    fresh = tmp_path / f"cold-{os.urandom(4).hex()}"
+    report = check_base(data, today=today, cache_dir=fresh)
+    assert report.reread is None
+    shutil.rmtree(fresh)
+    return findings(report)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state-cache"
+
+
+def again(data: Path, cache: Path, today: dt.date = TODAY) -> Report:
+    return check_base(data, today=today, cache_dir=cache)
+
+
+def test_unchanged_base_is_served_from_the_state(shipped_copy, state, tmp_path):
+    first = again(shipped_copy, state)
+    assert first.reread is None  # nothing saved yet: the whole base
+    second = again(shipped_copy, state)
+    assert second.reread == 0
+    assert findings(second) == findings(first) == whole(shipped_copy, tmp_path)
+
+
+def test_an_everyday_edit_rereads_one_file(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    edit(nice, "name: ", "name: Nouveau nom — ")
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    assert findings(report) == whole(shipped_copy, tmp_path)
+    assert again(shipped_copy, state).reread in (0, 1)  # 1 while its time is too recent
+
+
+def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    contact = next((shipped_copy / "contacts").glob("*.yaml"))
+    text = contact.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("verified_on:"))
+    edit(contact, line, "verified_on: 2030-01-01")
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    assert any(f.rule == "contact-verified" and "future" in f.message for f in report.findings)
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_a_suppression_comment_is_honoured(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    contact = next((shipped_copy / "contacts").glob("*.yaml"))
+    text = contact.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("verified_on:"))
+    before = [f for f in again(shipped_copy, state).findings if f.path.endswith(contact.name)]
+    assert any(f.rule == "contact-stale" for f in before)
+    edit(contact, line, line + "  # dts: disable=contact-stale")
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    assert not any(
+        f.rule == "contact-stale" and f.path.endswith(contact.name) for f in report.findings
+    )
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "why"),
+    [
+        ("schemes/clsm/clsm-nice.yaml", "status: active", "status: bientot", "now unreadable"),
+        ("schemes/clsm/clsm-nice.yaml", "id: clsm-nice", "id: clsm-nizza", "id changed"),
+        ("schemes/clsm/clsm-nice.yaml", "territory: commune:06088", "territory: commune:06004",
+         "a CLSM moved"),
+        ("schemes/CLS.yaml", "duration_years: 5", "duration_years: 3", "a type record"),
+        ("legal/loi-2022-217.yaml", "in_force_on: 2022-02-23", "in_force_on: 2023-02-23",
+         "the 3DS date"),
+    ],
+)  # fmt: skip
+def test_edits_other_files_depend_on_check_the_whole_base(
+    shipped_copy, state, tmp_path, relative, old, new, why
+):
+    again(shipped_copy, state)
+    edit(shipped_copy / relative, old, new)
+    report = again(shipped_copy, state)
+    assert report.reread is None, why
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_a_territory_not_resolved_before_checks_the_whole_base(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    cls = next((shipped_copy / "schemes/cls").glob("*.yaml"))
+    text = cls.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("territory:"))
+    edit(cls, line, "territory: commune:75056")  # Paris: no record of the base is there
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_files_added_and_deleted(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    copy = nice.with_name("clsm-nice-bis.yaml")
+    copy.write_text(nice.read_text(encoding="utf-8"), encoding="utf-8")  # a duplicate id
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert any(f.rule == "id-unique" for f in report.findings)
+    assert findings(report) == whole(shipped_copy, tmp_path)
+    nice.unlink()  # its CLS may lose their CLSM; references to it break
+    assert findings(again(shipped_copy, state)) == whole(shipped_copy, tmp_path)
+
+
+def test_an_edit_that_restores_size_and_time_is_seen(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    stat = nice.stat()
+    edit(nice, "status: active", "status: expire")  # same size, and unreadable
+    os.utime(nice, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert nice.stat().st_size == stat.st_size
+    report = again(shipped_copy, state)
+    assert any(
+        f.rule == "schema-value" and f.path.endswith("clsm-nice.yaml") for f in report.findings
+    )
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_a_touched_file_keeps_its_findings(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    os.utime(nice, ns=(nice.stat().st_atime_ns, nice.stat().st_mtime_ns + 5_000_000_000))
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_another_day_or_configuration_checks_the_whole_base(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    later = dt.date(2027, 11, 24)
+    report = again(shipped_copy, state, today=later)
+    assert report.reread is None
+    assert findings(report) == whole(shipped_copy, tmp_path, today=later)
+    (shipped_copy / "dts.toml").write_text('[rules]\ncontact-stale = "off"\n', encoding="utf-8")
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert not any(f.rule == "contact-stale" for f in report.findings)
+
+
+def test_a_broken_state_file_is_ignored(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    for saved in state.rglob("check-state.pickle*"):
+        saved.write_bytes(b"not a pickle")
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_many_edits_fold_the_delta_into_the_state(shipped_copy, state, tmp_path, monkeypatch):
+    from dtscli import checkstate
+
+    monkeypatch.setattr(checkstate, "DELTA_LIMIT", 2)
+    again(shipped_copy, state)
+    for number, path in enumerate(sorted((shipped_copy / "documents").glob("*.yaml"))[:4]):
+        path.write_text(path.read_text(encoding="utf-8") + f"# revu {number}\n", encoding="utf-8")
+        assert again(shipped_copy, state).reread is not None
+    assert not list(state.rglob("check-state.pickle.delta"))  # folded at the third edit
+    assert findings(again(shipped_copy, state)) == whole(shipped_copy, tmp_path)
+
+
+# ---------------------------------------------------------------- any change at all
+
+
+@pytest.fixture(scope="module")
+def primed(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the shipped base and a cache folder primed by a whole check of it."""
+    root = tmp_path_factory.mktemp("primed")
+    data = copy_shipped(root / "data")
+    cache = root / "cache"
+    check_base(data, today=TODAY, cache_dir=cache)
+    return data, cache
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(mutated())
+def test_any_change_to_a_file_reports_as_the_whole_check(primed, tmp_path_factory, case):
+    data, cache = primed
+    relative, content = case
+    target = data / relative
+    original = target.read_bytes()
+    scratch = tmp_path_factory.mktemp("case")
+    saved, reference = scratch / "saved", scratch / "reference"
+    shutil.copytree(cache, saved)
+    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.pickle*"))
+    try:
+        target.write_bytes(content)
+        from_state = check_base(data, today=TODAY, cache_dir=saved)
+        from_records = check_base(data, today=TODAY, cache_dir=reference)  # the whole check
+        assert from_records.reread is None
+        assert findings(from_state) == findings(from_records)
+    finally:
+        target.write_bytes(original)
