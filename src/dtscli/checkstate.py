@@ -136,8 +136,7 @@ class CheckState:
 
     def apply_delta(self) -> None:
         try:
-            with _delta_path(self.path).open("rb") as handle:  # type: ignore[union-attr]
-                token, delta = pickle.load(handle)
+            token, delta = pickle.loads(_delta_path(self.path).read_bytes())  # type: ignore[union-attr]
         except Exception:  # none, or unreadable: the whole save stands alone
             return
         if token == self.token and isinstance(delta, dict) and delta.keys() <= self.files.keys():
@@ -361,8 +360,7 @@ def open_state(path: Path | None, key: tuple[Any, ...]) -> CheckState | None:
 
     gc.disable()  # thousands of tuples, no cycles: the collector would only slow the load
     try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)
+        state = pickle.loads(path.read_bytes())
     except Exception:  # missing, truncated, or written by another version: check everything
         return None
     finally:

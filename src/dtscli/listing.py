@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from dtscli.errors import DtsError
 from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", "Id"),
@@ -209,12 +209,13 @@ def read_index(
             expected = (fingerprint, _stamps(data_dir / "schemes" / folder), territories)
             if not isinstance(stored, dict) or stored.get("key") != expected:
                 return None
+            token = stored["token"]  # the shards written with this head carry it
             problems.extend(stored["problems"])
             known = stored["known"]
             shards = stored["shards"]
             for shard in [d for d in depts if d in shards] if depts else shards:
                 part = _read_index(_index_path(data_dir, folder, shard))
-                if not isinstance(part, dict) or part.get("key") != expected:
+                if not isinstance(part, dict) or part.get("token") != token:
                     return None
                 rows.update((row["id"], row) for row in part["rows"])
     except (KeyError, TypeError):  # an index of another shape: rebuild it
@@ -227,7 +228,7 @@ def _read_index(path: Path) -> Any:
     plain dicts, lists and strings."""
     try:
         with path.open("rb") as handle:
-            return marshal.load(handle)
+            return marshal.loads(handle.read())  # marshal.load reads a file in small pieces
     except Exception:  # missing, partial or from another version: the caller rebuilds
         return None
 
@@ -258,6 +259,7 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
     fingerprint = _fingerprint()
     for folder, rows in by_folder.items():
         key = (fingerprint, stamps[folder], territories)
+        token = os.urandom(8).hex()
         shards: dict[str, list[Row]] = {}
         for row in rows:
             for dept in row["depts"] or ["~"]:
@@ -270,8 +272,14 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
         ]
         try:
             for dept, part in shards.items():
-                _write_index(_index_path(kb.data_dir, folder, dept), {"key": key, "rows": part})
-            head = {"key": key, "problems": problems, "known": known, "shards": sorted(shards)}
+                _write_index(_index_path(kb.data_dir, folder, dept), {"token": token, "rows": part})
+            head = {
+                "key": key,
+                "token": token,
+                "problems": problems,
+                "known": known,
+                "shards": sorted(shards),
+            }
             _write_index(_index_path(kb.data_dir, folder), head)
         except (OSError, ValueError):  # ValueError: a value marshal cannot write
             return  # no cache is no error

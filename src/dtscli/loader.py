@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from dtscli.findings import Finding, Severity
 from dtscli.vocab import did_you_mean
@@ -26,7 +26,7 @@ from dtscli.yamlfile import ParsedFile, parse_file
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
 
-RECORD_KINDS = ("scheme-type", "scheme", "contact", "legal", "document", "qpv", "local-territory")
+    from dtscli.fastvalidate import QuickValidator
 
 RECORD_FOLDERS: dict[str, str] = {
     "contacts": "contact",
@@ -55,12 +55,6 @@ class LoadedRecord:
 
     def position(self, *key_path: str | int) -> tuple[int, int]:
         return self.parsed.position(key_path)
-
-
-class QuickValidator(Protocol):
-    """Validates data without the models (see fastvalidate.py); None means "ask the models"."""
-
-    def validate(self, kind: str, data: dict[str, Any]) -> Any | None: ...
 
 
 def classify(relative: Path | str) -> str | None:
