@@ -151,3 +151,18 @@ def test_synthetic_base_generator_and_cache(tmp_path):
     assert snapshot(KnowledgeBase.load(out, cache_dir=cache)) == cold
     assert snapshot(KnowledgeBase.load(out, cache_dir=cache)) == cold
     assert cold["findings"], "the synthetic base carries a few invalid records"
+
+
+def test_cache_dir_and_no_cache_options(invoke, shipped_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("DTS_CACHE_DIR", os.environ["DTS_CACHE_DIR"])  # restored after the test
+    monkeypatch.setenv("DTS_NO_CACHE", "0")
+    chosen = tmp_path / "chosen"
+    result = invoke("--cache-dir", str(chosen), "check", "--data-dir", str(shipped_copy), data=None)
+    assert result.exit_code == 0, result.output
+    saved = {p.name for p in chosen.rglob("*") if p.is_file()}
+    assert {"records.pickle", "check-state.pickle", "referential.pickle"} <= saved
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("DTS_CACHE_DIR", str(elsewhere))
+    result = invoke("--no-cache", "check", "--data-dir", str(shipped_copy), data=None)
+    assert result.exit_code == 0, result.output
+    assert not elsewhere.exists()

@@ -68,8 +68,27 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="DTS_CACHE_DIR",
+            file_okay=False,
+            help="Keep caches here (default: $XDG_CACHE_HOME/dts or ~/.cache/dts).",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", envvar="DTS_NO_CACHE", help="Read every file, save nothing."),
+    ] = False,
 ) -> None:
     """dts: démarches territoriales de santé."""
+    import os
+
+    # The caches read these variables wherever they are (cachedir.py): set them once here.
+    if cache_dir is not None:
+        os.environ["DTS_CACHE_DIR"] = str(cache_dir)
+    if no_cache:
+        os.environ["DTS_NO_CACHE"] = "1"
 
 
 def _load(data_dir: Path | None):
