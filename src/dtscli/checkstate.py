@@ -238,7 +238,11 @@ def save_whole(
     from dtscli.views import view_of_model
 
     now = time.time()
-    relative_of = {kb.display(p): p.relative_to(kb.data_dir).as_posix() for p, _ in kb.files}
+    data_display = kb.display(kb.data_dir)
+    root = str(kb.data_dir)  # every file is data_dir / relative (loader.discover)
+    prefix = 0 if root == "." else len(root) + 1
+    relatives = [(str(file_path)[prefix:], kind) for file_path, kind in kb.files]
+    relative_of = {shown_path(data_display, relative): relative for relative, _ in relatives}
     loaded_by_file = {loaded.path: loaded for loaded in kb.checked()}
     by_file: dict[str, list[Finding]] = {}
     base_findings = []
@@ -247,14 +251,13 @@ def save_whole(
             by_file.setdefault(relative_of[item.path], []).append(item)
         else:
             base_findings.append(item)
-    files: dict[str, FileState] = {}
-    for file_path, kind in kb.files:
-        relative = file_path.relative_to(kb.data_dir).as_posix()
+    files: dict[str, tuple[Any, ...]] = {}
+    for relative, kind in relatives:
         entry = kb.cache.entries.get(relative)
         stamp = kb.stamps.get(relative)
         if entry is None or stamp is None:
             return  # a file could not be read: no state, the next check reads everything
-        loaded = loaded_by_file.get(kb.display(file_path))
+        loaded = loaded_by_file.get(shown_path(data_display, relative))
         files[relative] = tuple(
             FileState(
                 stamp=stamp,
@@ -287,7 +290,7 @@ def save_whole(
         },
         coverage=kb.clsm_coverage(),
         schemas=derived_schemas(),
-        data_display=kb.display(kb.data_dir),
+        data_display=data_display,
         path=path,
     )
     state.save()

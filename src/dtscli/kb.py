@@ -44,6 +44,7 @@ class KnowledgeBase:
         self.cache: RecordCache | None = None
         self.stamps: dict[str, tuple[int, int, int, int]] = {}  # by relative path, before read
         self._owners: dict[str, list[str]] | None = None
+        self._coverage: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ loading
 
@@ -148,7 +149,7 @@ class KnowledgeBase:
         return shown_path(self._prefix, inside)
 
     def add(self, loaded: LoadedRecord) -> None:
-        self._owners = None
+        self._owners = self._coverage = None
         bucket = self.records[loaded.kind]
         if loaded.id in bucket:
             self.duplicates.append((bucket[loaded.id], loaded))
@@ -236,13 +237,15 @@ class KnowledgeBase:
 
     def clsm_coverage(self) -> frozenset[str]:
         """Every commune some CLSM of the base covers."""
-        covered: set[str] = set()
-        for loaded in self.schemes():
-            if loaded.record.type == "CLSM":
-                territory = self.territory(loaded.record.territory)
-                if territory is not None:
-                    covered.update(territory.communes)
-        return frozenset(covered)
+        if self._coverage is None:
+            covered: set[str] = set()
+            for loaded in self.schemes():
+                if loaded.record.type == "CLSM":
+                    territory = self.territory(loaded.record.territory)
+                    if territory is not None:
+                        covered.update(territory.communes)
+            self._coverage = frozenset(covered)
+        return self._coverage
 
     # ------------------------------------------------------------------ queries
 
