@@ -71,25 +71,42 @@ class Row:
     ok: bool | None = None
 
 
-def paired(
-    name: str, command: list[str], floor: list[str], runs: int, env: dict[str, str], prepare=None
-) -> tuple[Row, list[float]]:
-    """Alternate command and floor; the ratio is the median of the per-pair ratios."""
-    run(floor, env)
-    if prepare:
-        prepare()
-    run(command, env)  # warm-up
-    times, floors, ratios, peaks = [], [], [], []
+def in_turns(
+    name: str,
+    command: list[str],
+    other: list[str],
+    other_name: str,
+    runs: int,
+    env: dict[str, str],
+    prepare=None,
+) -> tuple[Row, list[Run]]:
+    """Run `command` and `other` in turns (`prepare` before each `command`); the ratio is
+    the median of the per-pair ratios, so that the machine's drift cancels out."""
+    mine, theirs, ratios = [], [], []
     for _ in range(runs):
-        base = run(floor, env)
         if prepare:
             prepare()
-        measured = run(command, env)
-        times.append(measured.seconds)
-        floors.append(base.seconds)
-        ratios.append(measured.seconds / base.seconds)
-        peaks.append(measured.peak_mib)
-    return Row(name, median(times), max(peaks), median(ratios), "import typer"), floors
+        mine.append(run(command, env))
+        theirs.append(run(other, env))
+        ratios.append(mine[-1].seconds / theirs[-1].seconds)
+    row = Row(
+        name,
+        median([r.seconds for r in mine]),
+        max(r.peak_mib for r in mine),
+        median(ratios),
+        other_name,
+    )
+    return row, theirs
+
+
+def paired(
+    name: str, command: list[str], floor: list[str], runs: int, env: dict[str, str]
+) -> tuple[Row, list[float]]:
+    """Alternate command and the typer floor, after a warm-up of each."""
+    run(floor, env)
+    run(command, env)
+    row, floors = in_turns(name, command, floor, "import typer", runs, env)
+    return row, [r.seconds for r in floors]
 
 
 def alone(name: str, command: list[str], runs: int, env: dict[str, str], prepare=None) -> Row:
@@ -139,7 +156,6 @@ def main(argv: list[str] | None = None) -> int:
     row, floors = paired("dts list --type CLSM --dept 06 (warm)", listing, floor, args.runs, env)
     row.target, row.ok = "<= 1.5x import typer", row.ratio <= 1.5
     rows.append(row)
-    list_warm = row.median_s
     for name, command in (("dts --help", [dts, "--help"]), ("dts --version", [dts, "--version"])):
         row, _ = paired(name, command, floor, args.runs, env)
         row.target, row.ok = "<= 1.5x import typer", row.ratio <= 1.5
@@ -155,24 +171,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{checker} --schemafile {schemas / f'{kind}.schema.json'} {base}/{pattern} >/dev/null"
             for pattern, kind in SCHEMA_OF.items()
         )
-        # in turns, like the quick commands: the ratio is the median of the per-pair ratios
-        cold_runs, anchor_runs, ratios = [], [], []
-        for _ in range(args.slow_runs):
-            clear_cache()
-            cold_runs.append(run(check, env))
-            anchor_runs.append(run(["sh", "-c", script], env))
-            ratios.append(cold_runs[-1].seconds / anchor_runs[-1].seconds)
-        cold = Row(
+        cold, anchors = in_turns(
             "dts check (cold, no cache)",
-            median([r.seconds for r in cold_runs]),
-            max(r.peak_mib for r in cold_runs),
-            median(ratios),
+            check,
+            ["sh", "-c", script],
             "check-jsonschema",
+            args.slow_runs,
+            env,
+            prepare=clear_cache,
         )
         anchor = Row(
             "check-jsonschema (same files)",
-            median([r.seconds for r in anchor_runs]),
-            max(r.peak_mib for r in anchor_runs),
+            median([r.seconds for r in anchors]),
+            max(r.peak_mib for r in anchors),
         )
         cold.target, cold.ok = "< check-jsonschema", cold.ratio < 1.0
         rows += [cold, anchor]
@@ -204,8 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         lines[at] = f"name: {lines[at][6:].strip()} (édition {next(flips)})\n"
         victim.write_text("".join(lines), encoding="utf-8")
 
-    warm = alone("dts check (warm, one file changed)", check, args.runs, env, change_one_file)
-    warm.ratio, warm.ratio_to = warm.median_s / list_warm, "warm list"
+    warm, _ = in_turns(
+        "dts check (warm, one file changed)",
+        check,
+        listing,
+        "warm list",
+        args.runs,
+        env,
+        prepare=change_one_file,
+    )
     warm.target, warm.ok = "<= 2x warm list", warm.ratio <= 2.0
     rows.append(warm)
     victim.write_text(original, encoding="utf-8")
@@ -221,8 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         lines[at] = f"id: {newcomer.stem}\n"
         newcomer.write_text("".join(lines), encoding="utf-8")
 
-    added = alone("dts check (warm, one file added)", check, args.slow_runs, env, add_one_file)
-    added.ratio, added.ratio_to = added.median_s / list_warm, "warm list"
+    added, _ = in_turns(
+        "dts check (warm, one file added)",
+        check,
+        listing,
+        "warm list",
+        args.slow_runs,
+        env,
+        prepare=add_one_file,
+    )
     rows.append(added)
     newcomer.unlink(missing_ok=True)
     cold.peak_mib = max(cold.peak_mib, warm.peak_mib)
@@ -230,13 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     memory.target, memory.ok = "< 400 MiB", cold.peak_mib < 400
     rows.append(memory)
 
-    print(f"{'measure':<42} {'median s':>9} {'peak MiB':>9} {'ratio':>7}  {'target':<22} ok")
+    print(
+        f"{'measure':<38} {'median s':>9} {'peak MiB':>9} {'ratio':>6} {'(in turns with)':<17}"
+        f"{'target':<22} ok"
+    )
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
         ok = "" if row.ok is None else ("yes" if row.ok else "NO")
         print(
-            f"{row.name:<42} {row.median_s:>9.3f} {row.peak_mib:>9.1f} {ratio:>7}  "
-            f"{row.target:<22} {ok}"
+            f"{row.name:<38} {row.median_s:>9.3f} {row.peak_mib:>9.1f} {ratio:>6} "
+            f"{row.ratio_to:<17}{row.target:<22} {ok}"
         )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
