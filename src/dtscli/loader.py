@@ -83,6 +83,7 @@ def discover(data_dir: Path) -> list[tuple[Path, str]]:
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
 
 
 def scan(
@@ -96,33 +97,46 @@ def scan(
     found: list[tuple[str, str, Stamp | None]] = []
 
     def visit(folder: str, prefix: str) -> None:
+        # Where the system allows it, a descriptor for the folder: each stat then resolves one
+        # name rather than a whole path (Windows has neither, and stats by path).
+        descriptor = None
         try:
-            entries = list(os.scandir(folder))
+            if BY_DESCRIPTOR:
+                descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            entries = list(os.scandir(folder if descriptor is None else descriptor))
         except OSError:
+            if descriptor is not None:
+                os.close(descriptor)
             return
-        if ordered:
-            entries.sort(key=lambda entry: entry.name)
-        folders = []
-        kind_here = classify(prefix + "x.yaml")  # every record file of a folder is one kind
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir():
-                folders.append(entry)
-                continue
-            if not name.endswith((".yaml", ".yml")) or kind_here is None:
-                continue
-            stamp = None
-            if stat:
-                try:
-                    info = entry.stat()
-                    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                except OSError:
+        try:
+            if ordered:
+                entries.sort(key=lambda entry: entry.name)
+            folders = []
+            kind_here = classify(prefix + "x.yaml")  # every record file of a folder is one kind
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue
+                if entry.is_dir():
+                    folders.append(name)
+                elif kind_here is not None and name.endswith((".yaml", ".yml")):
                     stamp = None
-            found.append((prefix + name, kind_here, stamp))
-        for entry in folders:
-            visit(entry.path, f"{prefix}{entry.name}/")
+                    if stat:
+                        try:
+                            info = (
+                                entry.stat()
+                                if descriptor is None
+                                else os.stat(name, dir_fd=descriptor)
+                            )
+                            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                        except OSError:
+                            pass
+                    found.append((prefix + name, kind_here, stamp))
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+        for name in folders:
+            visit(os.path.join(folder, name), f"{prefix}{name}/")
 
     visit(str(data_dir), "")
     return found

@@ -43,12 +43,15 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
+    label = {s: paint(f"{s.value:<7}", code) for s, code in style.items()}
     lines: list[str] = []  # one write at the end: a national base has thousands of findings
     for path, items in groupby(report.findings, key=lambda f: f.path):
         lines.append(paint(path, "1"))
         for item in items:
-            severity = paint(f"{item.severity.value:<7}", style[item.severity])
-            lines.append(f"  {item.location()}  {severity}  {item.rule}  {item.message}")
+            lines.append(
+                f"  {path}:{item.line}:{item.column}  {label[item.severity]}  "
+                f"{item.rule}  {item.message}"
+            )
             if item.hint:
                 lines.append(f"      hint: {item.hint}")
         lines.append("")
