@@ -50,9 +50,9 @@ CONTEXT_KINDS = ("scheme-type", "legal")  # kept whole in the state, for the rul
 LIBRARIES = ("pydantic-", "pydantic_core-", "ruamel.yaml-", "ruamel_yaml-")  # shape records
 
 
-# The state is read on every check, so it is kept in plain tuples, which unpickle several
-# times faster than objects: a national base has thousands of files and findings.
-FindingRow = tuple[str, int, int, str, str, str, str | None, str | None]
+# The state is read on every check, so it is kept in plain tuples and dicts, which load
+# several times faster than objects: a national base has thousands of files and findings.
+FindingRow = dict[str, Any]  # a Finding's fields, its severity as text
 
 
 class FileState(NamedTuple):
@@ -65,31 +65,19 @@ class FileState(NamedTuple):
 
 
 def as_row(item: Finding) -> FindingRow:
-    return (
-        item.path,
-        item.line,
-        item.column,
-        item.rule,
-        item.severity.value,
-        item.message,
-        item.hint,
-        item.record_id,
-    )
+    return dict(item.__dict__, severity=item.severity.value)
 
 
 SEVERITIES = {severity.value: severity for severity in Severity}  # faster than Severity(value)
-
-
-FIELDS = ("path", "line", "column", "rule", "severity", "message", "hint", "record_id")
+NEW = object.__new__
+SET = object.__setattr__
 
 
 def from_row(row: FindingRow) -> Finding:
     """A Finding as pickle would rebuild it: the frozen dataclass's __init__ sets each field
     through object.__setattr__, several times slower for thousands of findings."""
-    item = object.__new__(Finding)
-    values = dict(zip(FIELDS, row, strict=True))
-    values["severity"] = SEVERITIES[values["severity"]]
-    item.__dict__.update(values)
+    item = NEW(Finding)
+    SET(item, "__dict__", dict(row, severity=SEVERITIES[row["severity"]]))
     return item
 
 
