@@ -210,12 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     original = victim.read_text(encoding="utf-8")
     flips = iter(range(10_000))
 
+    def with_line(key: str, value: str) -> str:
+        """The victim's text with a new value for its top-level `key`."""
+        lines = original.splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"{key}: "))
+        lines[at] = f"{key}: {value}\n"
+        return "".join(lines)
+
+    name = next(line for line in original.splitlines() if line.startswith("name: "))[6:]
+
     def change_one_file() -> None:
         """An everyday edit: a new value for the scheme's name."""
-        lines = original.splitlines(keepends=True)
-        at = next(i for i, line in enumerate(lines) if line.startswith("name: "))
-        lines[at] = f"name: {lines[at][6:].strip()} (édition {next(flips)})\n"
-        victim.write_text("".join(lines), encoding="utf-8")
+        victim.write_text(with_line("name", f"{name} (édition {next(flips)})"), encoding="utf-8")
 
     warm, _ = in_turns(
         "dts check (warm, one file changed)",
@@ -236,10 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         """A new record: other files may now resolve to it, so the whole base is checked."""
         newcomer.unlink(missing_ok=True)
         subprocess.run(check, env=env, stdout=subprocess.DEVNULL, check=False)
-        lines = original.splitlines(keepends=True)
-        at = next(i for i, line in enumerate(lines) if line.startswith("id: "))
-        lines[at] = f"id: {newcomer.stem}\n"
-        newcomer.write_text("".join(lines), encoding="utf-8")
+        newcomer.write_text(with_line("id", newcomer.stem), encoding="utf-8")
 
     added, _ = in_turns(
         "dts check (warm, one file added)",

@@ -36,6 +36,12 @@ def whole(data: Path, tmp_path: Path, today: dt.date = TODAY) -> list[tuple]:
     return findings(report)
 
 
+def line_of(path: Path, key: str) -> str:
+    """The first line of a record that sets `key`."""
+    text = path.read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith(f"{key}:"))
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -72,8 +78,7 @@ def test_an_everyday_edit_rereads_one_file(shipped_copy, state, tmp_path):
 def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     contact = next((shipped_copy / "contacts").glob("*.yaml"))
-    text = contact.read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if line.startswith("verified_on:"))
+    line = line_of(contact, "verified_on")
     edit(contact, line, "verified_on: 2030-01-01")
     report = again(shipped_copy, state)
     assert report.reread == 1
@@ -84,8 +89,7 @@ def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path)
 def test_a_suppression_comment_is_honoured(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     contact = next((shipped_copy / "contacts").glob("*.yaml"))
-    text = contact.read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if line.startswith("verified_on:"))
+    line = line_of(contact, "verified_on")
     before = [f for f in again(shipped_copy, state).findings if f.path.endswith(contact.name)]
     assert any(f.rule == "contact-stale" for f in before)
     edit(contact, line, line + "  # dts: disable=contact-stale")
@@ -122,9 +126,8 @@ def test_edits_other_files_depend_on_check_the_whole_base(
 def test_a_territory_not_resolved_before_checks_the_whole_base(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     cls = next((shipped_copy / "schemes/cls").glob("*.yaml"))
-    text = cls.read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if line.startswith("territory:"))
-    edit(cls, line, "territory: commune:75056")  # Paris: no record of the base is there
+    paris = "territory: commune:75056"  # no record of the base is there
+    edit(cls, line_of(cls, "territory"), paris)
     report = again(shipped_copy, state)
     assert report.reread is None
     assert findings(report) == whole(shipped_copy, tmp_path)
