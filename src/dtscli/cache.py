@@ -28,6 +28,7 @@ from dtscli.cachedir import (  # noqa: F401  (re-exported: callers use cache.ena
     code_fingerprint,
     enabled,
     folder_for,
+    write_cache_file,
 )
 
 
@@ -131,11 +132,8 @@ class RecordCache:
         for relative in gone:
             del self.entries[relative]
         with contextlib.suppress(OSError, pickle.PicklingError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump((code_fingerprint(), self.entries), handle, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            data = pickle.dumps((code_fingerprint(), self.entries), pickle.HIGHEST_PROTOCOL)
+            write_cache_file(self.path, data)
         self.dirty = False
 
 
@@ -166,9 +164,5 @@ def load_referential(folder: Path, cache: RecordCache | None) -> Any:
             return referential
     referential = Referential.load(folder)
     with contextlib.suppress(OSError, pickle.PicklingError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump((key, referential), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_cache_file(path, pickle.dumps((key, referential), pickle.HIGHEST_PROTOCOL))
     return referential

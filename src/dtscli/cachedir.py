@@ -32,6 +32,21 @@ SHAPING_MODULES = (
 )
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (a temporary file beside it, then a rename), so that a
+    reader never sees half of it; raises OSError, which callers may ignore (no cache is no
+    error)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
 def cache_root(explicit: Path | None = None) -> Path:
     if explicit is not None:
         return explicit

@@ -150,11 +150,7 @@ def _delta_path(path: Path) -> Path:
 
 def _dump(value: Any, path: Path) -> None:
     with contextlib.suppress(OSError, pickle.PicklingError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        cachedir.write_cache_file(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 def state_path(data_dir: Path, cache_dir: Path | None = None) -> Path | None:

@@ -234,11 +234,9 @@ def _read_index(path: Path) -> Any:
 
 
 def _write_index(path: Path, document: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
-        marshal.dump(document, handle)
-    os.replace(temporary, path)
+    from dtscli.cachedir import write_cache_file
+
+    write_cache_file(path, marshal.dumps(document))
 
 
 def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
