@@ -13,12 +13,11 @@ from dtscli.checks.report import write_report
 from dtscli.checks.runner import (
     Report,
     changed_files,
-    drop_suppressed,
     load_config,
     repository_root,
-    rule_findings,
     select_paths,
     shape,
+    whole_base_findings,
 )
 from dtscli.errors import DtsError
 from dtscli.loader import display_path
@@ -62,7 +61,7 @@ def check_base(
         from dtscli.kb import KnowledgeBase
 
         kb = KnowledgeBase.load(data_dir, base=root, cache_dir=cache_dir, verify=True, save=False)
-        found = drop_suppressed(list(kb.findings) + rule_findings(kb, config, today), base)
+        found = whole_base_findings(kb, config, today, base)
         files_checked = len(kb.files)
         kb.remember_positions()
         checkstate.save_whole(kb, found, key, state_file)

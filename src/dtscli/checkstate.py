@@ -348,7 +348,6 @@ class SavedScope:
 class Recheck:
     findings: list[Finding]
     files_checked: int
-    data_display: str
     reread: int  # files read again
 
 
@@ -402,7 +401,7 @@ def recheck(
             return None
         files.update(fresh)
         state.save_changes(fresh)
-    return Recheck(state.findings(), len(scanned), state.data_display, len(changed))
+    return Recheck(state.findings(), len(scanned), len(changed))
 
 
 def _recheck_files(

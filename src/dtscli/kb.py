@@ -9,7 +9,15 @@ from pathlib import Path
 from dtscli import models
 from dtscli.cache import RecordCache, load_referential
 from dtscli.findings import Finding
-from dtscli.loader import LoadedRecord, discover, display_path, shown_path, validate_parsed
+from dtscli.loader import (
+    LoadedRecord,
+    Stamp,
+    discover,
+    display_path,
+    shown_path,
+    stamp_of,
+    validate_parsed,
+)
 from dtscli.territories import LocalArea, Referential, Territory, fold
 from dtscli.yamlfile import ParsedFile, parse_file
 
@@ -42,7 +50,7 @@ class KnowledgeBase:
         self._prefix: str | None = None  # the data directory as shown, computed once
         self._prefix_base: Path | None = None
         self.cache: RecordCache | None = None
-        self.stamps: dict[str, tuple[int, int, int, int]] = {}  # by relative path, before read
+        self.stamps: dict[str, Stamp] = {}  # by relative path, before read
         self._owners: dict[str, list[str]] | None = None
         self._coverage: frozenset[str] | None = None
 
@@ -95,12 +103,7 @@ class KnowledgeBase:
             relative = path.relative_to(self.data_dir).as_posix()
             try:
                 stat = path.stat()
-                self.stamps[relative] = (
-                    stat.st_size,
-                    stat.st_mtime_ns,
-                    stat.st_ctime_ns,
-                    stat.st_ino,
-                )
+                self.stamps[relative] = stamp_of(stat)
                 entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns, verify)
             except OSError:
                 entry = None

@@ -14,6 +14,7 @@ The layout of a data directory decides what a file is:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,14 @@ def discover(data_dir: Path) -> list[tuple[Path, str]]:
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    """What tells a file changed: an edit always moves the change time, even one that puts
+    the modification time back."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
 
 
@@ -122,15 +131,12 @@ def scan(
                 elif kind_here is not None and name.endswith((".yaml", ".yml")):
                     stamp = None
                     if stat:
-                        try:
-                            info = (
+                        with contextlib.suppress(OSError):  # it vanished: no stamp
+                            stamp = stamp_of(
                                 entry.stat()
                                 if descriptor is None
                                 else os.stat(name, dir_fd=descriptor)
                             )
-                            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                        except OSError:
-                            pass
                     found.append((prefix + name, kind_here, stamp))
         finally:
             if descriptor is not None:

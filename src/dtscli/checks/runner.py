@@ -175,7 +175,7 @@ def run_checks(
     """
     config = config or CheckConfig()
     base = kb.base or Path.cwd()
-    found = drop_suppressed(list(kb.findings) + rule_findings(kb, config, today), base)
+    found = whole_base_findings(kb, config, today, base)
     return shape(
         found,
         config,
@@ -185,6 +185,14 @@ def run_checks(
         only=only,
         keep_references=keep_references,
     )
+
+
+def whole_base_findings(
+    kb: KnowledgeBase, config: CheckConfig, today: dt.date | None, base: Path
+) -> list[Finding]:
+    """Every finding of the loader and the rules on a loaded base, suppressions applied
+    (before the configuration and the `only` filter: see shape)."""
+    return drop_suppressed(list(kb.findings) + rule_findings(kb, config, today), base)
 
 
 def rule_findings(
