@@ -54,31 +54,17 @@ def _missing(
 )
 def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
-        for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
-            problem = _missing(
-                scope,
-                "ref-document",
-                loaded,
-                "document",
-                source.document,
-                "sources",
-                index,
-                "document",
-            )
-            if problem:
-                yield problem
-        for index, count in enumerate(getattr(loaded.record, "published_counts", None) or []):
-            problem = _missing(
-                scope,
-                "ref-document",
-                loaded,
-                "document",
-                count.source.document,
-                "published_counts",
-                index,
-                "source",
-                "document",
-            )
+        record = loaded.record
+        places: list[tuple[str, tuple[str | int, ...]]] = [
+            (source.document, ("sources", index, "document"))
+            for index, source in enumerate(getattr(record, "sources", None) or [])
+        ]
+        places += [
+            (count.source.document, ("published_counts", index, "source", "document"))
+            for index, count in enumerate(getattr(record, "published_counts", None) or [])
+        ]
+        for target, key_path in places:
+            problem = _missing(scope, "ref-document", loaded, "document", target, *key_path)
             if problem:
                 yield problem
 
