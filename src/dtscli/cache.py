@@ -28,15 +28,14 @@ from dtscli.cachedir import (  # noqa: F401  (re-exported: callers use cache.ena
     code_fingerprint,
     enabled,
     folder_for,
+    sha1_hex,
     write_cache_file,
 )
 
 
 def digest_of(path: Path) -> str | None:
-    import hashlib
-
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
+        return sha1_hex(path.read_bytes())
     except OSError:
         return None
 

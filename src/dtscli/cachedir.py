@@ -77,3 +77,13 @@ def code_fingerprint() -> str:
             stat = (here / name).stat()
             parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
+
+
+def sha1_hex(data: bytes) -> str:
+    """The content hash of a file, as the record cache keeps it. CPython's own SHA-1 module
+    when it has one: hashlib loads OpenSSL first, a few milliseconds on every check."""
+    try:
+        from _sha1 import sha1
+    except ImportError:  # another Python
+        from hashlib import sha1
+    return sha1(data).hexdigest()

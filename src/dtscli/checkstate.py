@@ -19,29 +19,39 @@ or configuration) falls back to checking the whole base, which saves a new state
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime as dt
 import marshal
 import os
-import pickle
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from dtscli import cachedir
 from dtscli.checks.registry import IncompleteScope
 from dtscli.checks.runner import CheckConfig, drop_suppressed, rule_findings
 from dtscli.findings import Finding, Severity
-from dtscli.loader import LoadedRecord, Stamp, scan, shown_path, validate_parsed
+from dtscli.loader import (
+    FolderStamp,
+    LoadedRecord,
+    Stamp,
+    classify,
+    folder_stamp_of,
+    open_folder,
+    scan,
+    shown_path,
+    stamp_of,
+    validate_parsed,
+)
 from dtscli.yamlfile import ParsedFile, parse_file
 
 if TYPE_CHECKING:
     from dtscli.kb import KnowledgeBase
     from dtscli.territories import Territory
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 STATE_FILE = "check-state.pickle"
 DELTA_SUFFIX = ".delta"  # the files re-checked since the state was saved whole
 DELTA_LIMIT = 500  # beyond this many re-checked files, save the state whole again
@@ -49,70 +59,166 @@ GLOBAL_KINDS = ("scheme-type", "legal", "local-territory", "qpv")  # read by rul
 CONTEXT_KINDS = ("scheme-type", "legal")  # kept whole in the state, for the rules
 LIBRARIES = ("pydantic-", "pydantic_core-", "ruamel.yaml-", "ruamel_yaml-")  # shape records
 
+# A finding as a plain tuple, its severity as text: the state is read on every check, and
+# a national base has thousands of findings; marshal reads plain tuples fastest.
+FindingRow = tuple[Any, ...]
+SEVERITIES = {severity.value: severity for severity in Severity}
+MAKE = tuple.__new__
 
-# The state is read on every check, so it is kept in plain tuples and dicts, which load
-# several times faster than objects: a national base has thousands of files and findings.
-FindingRow = dict[str, Any]  # a Finding's fields, its severity as text
+
+def as_row(item: Finding) -> FindingRow:
+    return (*item[:4], item.severity.value, *item[5:])
 
 
 class FileState(NamedTuple):
     stamp: Stamp
     digest: str
-    racy: bool  # modified too close to the save to trust its times: compare its content
-    kind: str
+    racy: bool  # modified too close to the check to trust its times: compare its content
     contribution: tuple[Any, ...]
     findings: list[FindingRow]  # loader and rule findings, suppressions applied
 
 
-def as_row(item: Finding) -> FindingRow:
-    return dict(item.__dict__, severity=item.severity.value)
+class Folder(NamedTuple):
+    """A folder the scan looked into, and where its files are in the state's columns."""
+
+    stamp: FolderStamp
+    racy: bool  # its entries may have changed since, within its times' resolution
+    start: int
+    end: int
 
 
-SEVERITIES = {severity.value: severity for severity in Severity}  # faster than Severity(value)
-NEW = object.__new__
-SET = object.__setattr__
-
-
-def from_row(row: FindingRow) -> Finding:
-    """A Finding as pickle would rebuild it: the frozen dataclass's __init__ sets each field
-    through object.__setattr__, several times slower for thousands of findings."""
-    item = NEW(Finding)
-    SET(item, "__dict__", dict(row, severity=SEVERITIES[row["severity"]]))
-    return item
-
-
-@dataclass
 class CheckState:
+    """Kept in columns, one entry per file, grouped by folder: the stamps in arrays of
+    machine integers, the rest in lists, all of it read by marshal (several times faster
+    than pickle); only the few objects marshal cannot hold (the scheme-type and legal
+    records, the derived schemas) are pickled, and unpickled when a rule asks for them.
+    Loading it is the fixed cost of every check."""
+
     key: tuple[Any, ...]
-    files: dict[str, tuple[Any, ...]]  # FileState as a tuple, by relative path, in scan order
+    folders: dict[str, tuple[Any, ...]]  # Folder as a tuple, by relative path ("" = root)
+    names: list[str]  # file names, each folder's together
+    sizes: array.array  # size, mtime_ns, ctime_ns, inode of each file (Stamp)
+    mtimes: array.array
+    ctimes: array.array
+    inodes: array.array
+    digests: list[str]
+    racy: set[int]
+    contributions: list[tuple[Any, ...]]
+    file_findings: list[list[FindingRow]]
     base_findings: list[FindingRow]  # findings about the base as a whole
     ids: dict[str, set[str]]
     shared_ids: dict[str, list[str]]  # ids held by more than one file: their paths
     unreadable: set[str]
-    context: dict[str, dict[str, LoadedRecord]]
-    territories: dict[str, bytes]  # each resolved Territory (or None) pickled on its own
+    territories: dict[str, bytes]  # each resolved territory (or None), marshalled
     coverage: frozenset[str]
-    schemas: dict[str, Any]  # derived core schemas (fastvalidate.py)
     data_display: str
-    token: str = ""  # names this save; a delta applies only to the save it was made on
-    path: Path | None = field(default=None, repr=False, compare=False)
-    delta: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False, compare=False)
+    token: str  # names this save; a delta applies only to the save it was made on
+    pickled: dict[str, bytes]  # "context" and "schemas", unpickled on use
 
-    def file(self, relative: str) -> FileState:
-        return FileState(*self.files[relative])
+    ARRAYS: ClassVar[dict[str, str]] = {"sizes": "q", "mtimes": "q", "ctimes": "q", "inodes": "Q"}
+    SAVED = (
+        *ARRAYS,
+        *("key", "folders", "names", "digests", "racy", "contributions", "file_findings"),
+        *("base_findings", "ids", "shared_ids", "unreadable", "territories", "coverage"),
+        *("data_display", "token", "pickled"),
+    )
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+        self.path: Path | None = None
+        self.delta: dict[int, tuple[Any, ...]] = {}
+        self.folders_listed = False  # the folders' stamps were renewed by listing them
+        self._index: dict[str, int] | None = None
+        self._unpickled: dict[str, Any] = {}
+
+    @property
+    def context(self) -> dict[str, dict[str, LoadedRecord]]:
+        """The scheme-type and legal records, by kind and id."""
+        return self._unpickle("context")
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        """The derived core schemas (fastvalidate.py)."""
+        return self._unpickle("schemas")
+
+    def _unpickle(self, name: str) -> Any:
+        if name not in self._unpickled:
+            import pickle
+
+            self._unpickled[name] = pickle.loads(self.pickled[name])
+        return self._unpickled[name]
+
+    def relative(self, number: int, folder: str) -> str:
+        return f"{folder}/{self.names[number]}" if folder else self.names[number]
+
+    def index(self) -> dict[str, int]:
+        """File number by relative path."""
+        if self._index is None:
+            self._index = {
+                self.relative(number, folder): number
+                for folder, entry in self.folders.items()
+                for number in range(entry[2], entry[3])
+            }
+        return self._index
+
+    def stamp(self, number: int) -> Stamp:
+        return (
+            self.sizes[number],
+            self.mtimes[number],
+            self.ctimes[number],
+            self.inodes[number],
+        )
+
+    def file(self, number: int) -> FileState:
+        return FileState(
+            self.stamp(number),
+            self.digests[number],
+            number in self.racy,
+            self.contributions[number],
+            self.file_findings[number],
+        )
+
+    def set_file(self, number: int, entry: tuple[Any, ...]) -> None:
+        stamp, digest, racy, contribution, findings = entry
+        self.sizes[number], self.mtimes[number], self.ctimes[number], self.inodes[number] = stamp
+        self.digests[number] = digest
+        if racy:
+            self.racy.add(number)
+        else:
+            self.racy.discard(number)
+        self.contributions[number] = contribution
+        self.file_findings[number] = findings
 
     def findings(self) -> list[Finding]:
-        rows = [row for entry in self.files.values() for row in entry[5]]
-        return [from_row(row) for row in rows + self.base_findings]
+        rows = [row for rows in self.file_findings for row in rows]
+        rows += self.base_findings
+        return [
+            MAKE(Finding, (path, line, column, rule, SEVERITIES[severity], message, hint, id_))
+            for path, line, column, rule, severity, message, hint, id_ in rows
+        ]  # thousands of findings: one comprehension, no call per row
 
-    def __getstate__(self) -> dict[str, Any]:
-        values = {k: v for k, v in self.__dict__.items() if k not in ("path", "delta")}
-        values["files"] = marshal.dumps(self.files)  # plain tuples: marshal reads them faster
-        return values
+    def dumps(self) -> bytes:
+        values = {name: getattr(self, name) for name in self.SAVED}
+        for name in self.ARRAYS:
+            values[name] = values[name].tobytes()
+        return marshal.dumps((STATE_FORMAT, values))
 
-    def __setstate__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values, path=None, delta={})
-        self.files = marshal.loads(values["files"])
+    @classmethod
+    def loads(cls, data: bytes) -> CheckState | None:
+        """The state saved in `data`, or None if it is not one of this version's."""
+        try:
+            version, values = marshal.loads(data)
+        except Exception:  # truncated, or not ours
+            return None
+        if version != STATE_FORMAT or not isinstance(values, dict):
+            return None
+        if set(values) != set(cls.SAVED):
+            return None
+        for name, code in cls.ARRAYS.items():
+            column = array.array(code)
+            column.frombytes(values[name])
+            values[name] = column
+        return cls(**values)
 
     def save(self) -> None:
         """Save the whole state (a few MB for a national base) and drop the delta."""
@@ -120,11 +226,11 @@ class CheckState:
             return
         self.token = os.urandom(8).hex()
         self.delta = {}
-        _dump(self, self.path)
+        _dump(self.dumps(), self.path)
         with contextlib.suppress(OSError):
             _delta_path(self.path).unlink()
 
-    def save_changes(self, changed: dict[str, tuple[Any, ...]]) -> None:
+    def save_changes(self, changed: dict[int, tuple[Any, ...]]) -> None:
         """Save what changed since the whole save (small: cheap to write on every check)."""
         if self.path is None:
             return
@@ -132,25 +238,30 @@ class CheckState:
         if len(self.delta) > DELTA_LIMIT:
             self.save()
             return
-        _dump((self.token, self.delta), _delta_path(self.path))
+        _dump(marshal.dumps((self.token, self.delta, self.folders)), _delta_path(self.path))
 
     def apply_delta(self) -> None:
         try:
-            token, delta = pickle.loads(_delta_path(self.path).read_bytes())  # type: ignore[union-attr]
+            token, delta, folders = marshal.loads(_delta_path(self.path).read_bytes())  # type: ignore[union-attr]
         except Exception:  # none, or unreadable: the whole save stands alone
             return
-        if token == self.token and isinstance(delta, dict) and delta.keys() <= self.files.keys():
-            self.files.update(delta)
-            self.delta = delta
+        if token != self.token or not isinstance(delta, dict):
+            return
+        if not all(isinstance(n, int) and 0 <= n < len(self.names) for n in delta):
+            return
+        for number, entry in delta.items():
+            self.set_file(number, entry)
+        self.delta = delta
+        self.folders = folders
 
 
 def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + DELTA_SUFFIX)
 
 
-def _dump(value: Any, path: Path) -> None:
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        cachedir.write_cache_file(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+def _dump(data: bytes, path: Path) -> None:
+    with contextlib.suppress(OSError):
+        cachedir.write_cache_file(path, data)
 
 
 def state_path(data_dir: Path, cache_dir: Path | None = None) -> Path | None:
@@ -230,15 +341,26 @@ def save_whole(
     """Keep what a check of the whole base found, with the facts behind it."""
     if path is None or kb.cache is None:
         return
+    import pickle
+
     from dtscli.fastvalidate import derived_schemas
     from dtscli.views import view_of_model
 
-    now = time.time()
     data_display = kb.display(kb.data_dir)
     root = str(kb.data_dir)  # every file is data_dir / relative (loader.discover)
     prefix = 0 if root == "." else len(root) + 1
-    relatives = [(str(file_path)[prefix:], kind) for file_path, kind in kb.files]
-    relative_of = {shown_path(data_display, relative): relative for relative, _ in relatives}
+    in_folder: dict[str, list[tuple[str, str]]] = {folder: [] for folder in kb.folders}
+    for file_path, _kind in kb.files:
+        relative = str(file_path)[prefix:]
+        folder, _, name = relative.rpartition("/")
+        if folder not in in_folder:
+            return  # a file outside the folders scanned: no state, the next check reads all
+        in_folder[folder].append((relative, name))
+    relative_of = {
+        shown_path(data_display, relative): relative
+        for files in in_folder.values()
+        for relative, _ in files
+    }
     loaded_by_file = {loaded.path: loaded for loaded in kb.checked()}
     by_file: dict[str, list[Finding]] = {}
     base_findings = []
@@ -247,23 +369,34 @@ def save_whole(
             by_file.setdefault(relative_of[item.path], []).append(item)
         else:
             base_findings.append(item)
-    files: dict[str, tuple[Any, ...]] = {}
-    for relative, kind in relatives:
-        entry = kb.cache.entries.get(relative)
-        stamp = kb.stamps.get(relative)
-        if entry is None or stamp is None:
-            return  # a file could not be read: no state, the next check reads everything
-        loaded = loaded_by_file.get(shown_path(data_display, relative))
-        files[relative] = tuple(
-            FileState(
-                stamp=stamp,
-                digest=entry.digest,
-                racy=now - stamp[1] / 1e9 < cachedir.RACY_SECONDS,
-                kind=kind,
-                contribution=contribution(kind, loaded, entry.digest),
-                findings=[as_row(item) for item in by_file.get(relative, [])],
-            )
+    folders: dict[str, tuple[Any, ...]] = {}
+    names, stamps, digests, racy, contributions, file_findings = [], [], [], set(), [], []
+    for folder, files in in_folder.items():
+        stamp = kb.folders[folder]
+        folders[folder] = tuple(
+            Folder(stamp, is_racy(stamp[0], kb.loaded_at), len(names), len(names) + len(files))
         )
+        kind = classify(f"{folder}/x.yaml" if folder else "x.yaml")
+        for relative, name in files:
+            entry = kb.cache.entries.get(relative)
+            stamp = kb.stamps.get(relative)
+            if entry is None or stamp is None or kind is None:
+                return  # a file could not be read: no state, the next check reads everything
+            loaded = loaded_by_file.get(shown_path(data_display, relative))
+            if is_racy(stamp[1], kb.loaded_at):
+                racy.add(len(names))
+            names.append(name)
+            stamps.append(stamp)
+            digests.append(entry.digest)
+            contributions.append(contribution(kind, loaded, entry.digest))
+            file_findings.append([as_row(item) for item in by_file.get(relative, [])])
+    try:
+        columns = [
+            array.array(code, [stamp[field] for stamp in stamps])
+            for field, code in enumerate("qqqQ")
+        ]
+    except OverflowError:  # times or inodes beyond 64 bits: no state
+        return
     context = {
         kind: {
             loaded.id: LoadedRecord(kind, view_of_model(loaded.record), ParsedFile(loaded.path))
@@ -273,23 +406,51 @@ def save_whole(
     }
     referential = kb.referential
     resolved = {**referential._official_cache, **referential._cache}
+    sizes, mtimes, ctimes, inodes = columns
     state = CheckState(
         key=key,
-        files=files,
+        folders=folders,
+        names=names,
+        sizes=sizes,
+        mtimes=mtimes,
+        ctimes=ctimes,
+        inodes=inodes,
+        digests=digests,
+        racy=racy,
+        contributions=contributions,
+        file_findings=file_findings,
         base_findings=[as_row(item) for item in base_findings],
         ids={kind: set(bucket) for kind, bucket in kb.records.items()},
         shared_ids={i: paths for i, paths in kb.owner_map().items() if len(paths) > 1},
         unreadable=set(kb.unreadable),
-        context=context,
-        territories={
-            ref: pickle.dumps(place, pickle.HIGHEST_PROTOCOL) for ref, place in resolved.items()
-        },
+        territories={ref: territory_bytes(place) for ref, place in resolved.items()},
         coverage=kb.clsm_coverage(),
-        schemas=derived_schemas(),
         data_display=data_display,
-        path=path,
+        token="",
+        pickled={
+            "context": pickle.dumps(context, pickle.HIGHEST_PROTOCOL),
+            "schemas": pickle.dumps(derived_schemas(), pickle.HIGHEST_PROTOCOL),
+        },
     )
+    state.path = path
     state.save()
+
+
+def territory_bytes(place: Territory | None) -> bytes:
+    return marshal.dumps(None if place is None else tuple(place.__dict__.values()))
+
+
+def territory_of(data: bytes) -> Territory | None:
+    from dtscli.territory import Territory
+
+    fields = marshal.loads(data)
+    return None if fields is None else Territory(*fields)
+
+
+def is_racy(mtime_ns: int, since: float) -> bool:
+    """Whether a time read at `since` may not move on a change made after: the file system
+    keeps times to a resolution (coarse on some), so a recent one cannot be trusted."""
+    return since - mtime_ns / 1e9 < cachedir.RACY_SECONDS
 
 
 # ---------------------------------------------------------------------- re-checking
@@ -334,7 +495,7 @@ class SavedScope:
         if ref not in self._territories:
             if ref not in self.state.territories:
                 raise IncompleteScope(f"territory {ref} was not resolved by the saved check")
-            self._territories[ref] = pickle.loads(self.state.territories[ref])
+            self._territories[ref] = territory_of(self.state.territories[ref])
         return self._territories[ref]
 
     def clsm_coverage(self) -> frozenset[str]:
@@ -344,8 +505,7 @@ class SavedScope:
         return shown_path(self.state.data_display, path.relative_to(self.data_dir).as_posix())
 
 
-@dataclass
-class Recheck:
+class Recheck(NamedTuple):
     findings: list[Finding]
     files_checked: int
     reread: int  # files read again
@@ -358,13 +518,13 @@ def open_state(path: Path | None, key: tuple[Any, ...]) -> CheckState | None:
 
     gc.disable()  # thousands of tuples, no cycles: the collector would only slow the load
     try:
-        state = pickle.loads(path.read_bytes())
-    except Exception:  # missing, truncated, or written by another version: check everything
+        state = CheckState.loads(path.read_bytes())
+    except OSError:  # none yet: check everything
         return None
     finally:
         gc.freeze()  # and keep it out of every later collection: it lives until the exit
         gc.enable()
-    if not isinstance(state, CheckState) or state.key != key:
+    if state is None or state.key != key:
         return None
     state.path = path
     state.apply_delta()
@@ -384,24 +544,125 @@ def recheck(
     state = open_state(path, key)
     if state is None:
         return None
-    scanned = scan(data_dir, stat=True, ordered=False)
-    files = state.files
-    if len(scanned) != len(files):
-        return None  # a file was added or deleted
-    changed: list[tuple[str, str, Stamp]] = []
-    for relative, kind, stamp in scanned:
-        saved = files.get(relative)
-        if saved is None or kind != saved[3] or stamp is None:
-            return None
-        if stamp != saved[0] or saved[2]:
-            changed.append((relative, kind, stamp))
+    since = time.time()
+    changed = changed_files(state, data_dir, since)
+    if changed is None:
+        return None
+    fresh: dict[int, tuple[Any, ...]] = {}
     if changed:
-        fresh = _recheck_files(state, data_dir, base, config, today, changed)
+        fresh = _recheck_files(state, data_dir, base, config, today, changed, since)
         if fresh is None:
             return None
-        files.update(fresh)
+        for number, entry in fresh.items():
+            state.set_file(number, entry)
+    if fresh or state.folders_listed:
         state.save_changes(fresh)
-    return Recheck(state.findings(), len(scanned), len(changed))
+    return Recheck(state.findings(), len(state.names), len(changed))
+
+
+Changed = list[tuple[int, str, Stamp]]  # file number, relative path, stamp now
+
+
+def changed_files(state: CheckState, data_dir: Path, since: float) -> Changed | None:
+    """The files whose stamp moved since the saved check (or that were too recent to
+    trust it), or None when a file was added, removed or renamed.
+
+    Each folder's stamp tells whether its entries changed (as git's untracked cache
+    does): the files of a folder whose entries did not change are stat'ed by their saved
+    names without listing it, which is a third of the cost on a national base. A folder
+    whose stamp moved (an editor that saves by renaming a new file over the old one) is
+    listed again."""
+    root = str(data_dir)
+    sizes, mtimes, ctimes, inodes = state.sizes, state.mtimes, state.ctimes, state.inodes
+    racy, names = state.racy, state.names
+    changed: Changed = []
+    for folder, (saved, folder_racy, start, end) in list(state.folders.items()):
+        folder_path = os.path.join(root, folder) if folder else root
+        try:
+            descriptor = open_folder(folder_path)
+        except OSError:
+            return None  # the folder is gone
+        try:
+            info = os.stat(folder_path) if descriptor is None else os.fstat(descriptor)
+            stamp = folder_stamp_of(info)
+            if folder_racy or stamp != tuple(saved):
+                same = _same_entries(state, folder, folder_path, descriptor)
+                if same is None:
+                    return _changed_by_listing(state, data_dir, since)
+                if not same:
+                    return None
+                state.folders[folder] = tuple(Folder(stamp, is_racy(stamp[0], since), start, end))
+                state.folders_listed = True
+            for number in range(start, end):
+                name = names[number]
+                try:
+                    if descriptor is None:
+                        info = os.stat(os.path.join(folder_path, name))
+                    else:
+                        info = os.stat(name, dir_fd=descriptor)
+                except OSError:
+                    return None  # the file is gone
+                if (
+                    info.st_mtime_ns != mtimes[number]
+                    or info.st_size != sizes[number]
+                    or info.st_ctime_ns != ctimes[number]
+                    or info.st_ino != inodes[number]
+                    or number in racy
+                ):
+                    changed.append((number, state.relative(number, folder), stamp_of(info)))
+        except OSError:
+            return None
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
+    return changed
+
+
+def _same_entries(
+    state: CheckState, folder: str, folder_path: str, descriptor: int | None
+) -> bool | None:
+    """Whether a folder holds the same record files as saved; None when its sub-folders
+    changed (then every folder is listed)."""
+    kind = classify(f"{folder}/x.yaml" if folder else "x.yaml")
+    files, subfolders = set(), set()
+    for entry in os.scandir(folder_path if descriptor is None else descriptor):
+        name = entry.name
+        if name[0] == ".":
+            continue
+        if entry.is_dir():
+            subfolders.add(f"{folder}/{name}" if folder else name)
+        elif kind is not None and name.endswith((".yaml", ".yml")):
+            files.add(name)
+    saved_subfolders = {
+        other for other in state.folders if other and other.rpartition("/")[0] == folder
+    }
+    if subfolders != saved_subfolders:
+        return None
+    _, _, start, end = state.folders[folder]
+    return files == set(state.names[start:end])
+
+
+def _changed_by_listing(state: CheckState, data_dir: Path, since: float) -> Changed | None:
+    """changed_files when some folder's entries may have changed: list every folder."""
+    folders: dict[str, FolderStamp] = {}
+    scanned = scan(data_dir, stat=True, ordered=False, folders=folders)
+    if len(scanned) != len(state.names):
+        return None  # a file was added or deleted
+    index = state.index()
+    changed: Changed = []
+    for relative, _kind, stamp in scanned:
+        number = index.get(relative)
+        if number is None or stamp is None:
+            return None  # a file was renamed, or vanished while listed
+        if stamp != state.stamp(number) or number in state.racy:
+            changed.append((number, relative, stamp))
+    ranges = {folder: (entry[2], entry[3]) for folder, entry in state.folders.items()}
+    state.folders = {
+        folder: tuple(Folder(stamp, is_racy(stamp[0], since), *ranges.get(folder, (0, 0))))
+        for folder, stamp in folders.items()
+    }  # a folder gone from the listing held no file: every file was found
+    state.folders_listed = True
+    return changed
 
 
 def _recheck_files(
@@ -410,27 +671,29 @@ def _recheck_files(
     base: Path,
     config: CheckConfig,
     today: dt.date,
-    changed: list[tuple[str, str, Stamp]],
-) -> dict[str, tuple[Any, ...]] | None:
+    changed: Changed,
+    since: float,
+) -> dict[int, tuple[Any, ...]] | None:
     """The new state of the changed files, re-read and re-checked; None if what they tell
     the rules about other files moved (then the whole base is checked)."""
     from dtscli.fastvalidate import QuickValidator
 
     quick = QuickValidator(state.schemas)
-    now = time.time()
     checked: list[LoadedRecord] = []
-    fresh: dict[str, FileState] = {}
+    fresh: dict[int, FileState] = {}
+    numbers: dict[str, int] = {}  # by shown path
     loader_findings: list[Finding] = []
-    for relative, kind, stamp in changed:
-        saved = state.file(relative)
-        parsed = parse_file(data_dir / relative, shown_path(state.data_display, relative))
-        if parsed.digest is None:
+    for number, relative, stamp in changed:
+        saved = state.file(number)
+        kind = classify(relative)
+        shown = shown_path(state.data_display, relative)
+        numbers[shown] = number
+        parsed = parse_file(data_dir / relative, shown)
+        if parsed.digest is None or kind is None:
             return None
-        racy = now - stamp[1] / 1e9 < cachedir.RACY_SECONDS
+        racy = is_racy(stamp[1], since)
         if parsed.digest == saved.digest:  # touched, not changed
-            fresh[relative] = FileState(
-                stamp, saved.digest, racy, kind, saved.contribution, saved.findings
-            )
+            fresh[number] = saved._replace(stamp=stamp, racy=racy)
             continue
         loaded, findings = validate_parsed(parsed, kind, quick)
         if contribution(kind, loaded, parsed.digest) != saved.contribution:
@@ -438,7 +701,7 @@ def _recheck_files(
         if loaded is not None:
             checked.append(loaded)
         loader_findings.extend(findings)
-        fresh[relative] = FileState(stamp, parsed.digest, racy, kind, saved.contribution, [])
+        fresh[number] = FileState(stamp, parsed.digest, racy, saved.contribution, [])
     if checked or loader_findings:
         scope = SavedScope(state, data_dir, checked)
         try:
@@ -447,11 +710,9 @@ def _recheck_files(
             return None
         if any(item.rule == "internal-error" for item in found):
             return None  # the whole check reports it where it belongs
-        kept = drop_suppressed(loader_findings + found, base)
-        shown = {shown_path(state.data_display, relative): relative for relative in fresh}
-        for item in kept:
-            relative = shown.get(item.path)
-            if relative is None:
+        for item in drop_suppressed(loader_findings + found, base):
+            number = numbers.get(item.path)
+            if number is None:
                 return None  # a finding outside the changed files: check everything
-            fresh[relative].findings.append(as_row(item))
-    return {relative: tuple(entry) for relative, entry in fresh.items()}
+            fresh[number].findings.append(as_row(item))
+    return {number: tuple(entry) for number, entry in fresh.items()}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -16,30 +16,25 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    """A problem at a place in a file. Lines and columns are 1-based; 0 means unknown."""
+class Finding(NamedTuple):
+    """A problem at a place in a file. Lines and columns are 1-based; 0 means unknown.
+
+    A named tuple: a national base has thousands of findings, saved between checks as
+    plain tuples (checkstate.py) and rebuilt from them at the cost of a tuple."""
 
     path: str
     line: int
     column: int
     rule: str
-    severity: Severity = field(compare=False)
-    message: str = field(compare=False)
-    hint: str | None = field(default=None, compare=False)
-    record_id: str | None = field(default=None, compare=False)
+    severity: Severity
+    message: str
+    hint: str | None = None
+    record_id: str | None = None
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "hint": self.hint,
-            "record_id": self.record_id,
-        }
+        data: dict[str, object] = self._asdict()
+        data["severity"] = self.severity.value
+        return data

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dtscli import models
 from dtscli.cache import RecordCache, load_referential
 from dtscli.findings import Finding
 from dtscli.loader import (
+    FolderStamp,
     LoadedRecord,
     Stamp,
     discover,
@@ -51,6 +53,8 @@ class KnowledgeBase:
         self._prefix_base: Path | None = None
         self.cache: RecordCache | None = None
         self.stamps: dict[str, Stamp] = {}  # by relative path, before read
+        self.folders: dict[str, FolderStamp] = {}  # by relative path, before listed
+        self.loaded_at = 0.0  # when the loading began (time.time())
         self._owners: dict[str, list[str]] | None = None
         self._coverage: frozenset[str] | None = None
 
@@ -72,8 +76,9 @@ class KnowledgeBase:
         `verify` compares their content hash too, not only their size and time.
         """
         kb = cls(data_dir, base)
+        kb.loaded_at = time.time()
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
-        for path, kind in discover(data_dir):
+        for path, kind in discover(data_dir, kb.folders):
             kb.add_file(path, kind, cache, verify)
         if save:  # `dts check` saves once, after the rules, with the positions they needed
             cache.save()
@@ -108,7 +113,7 @@ class KnowledgeBase:
             except OSError:
                 entry = None
         if entry is not None:
-            findings = [replace(f, path=shown) for f in entry.findings]
+            findings = [f._replace(path=shown) for f in entry.findings]
             loaded = None
             if entry.record is not None:
                 parsed = ParsedFile(shown, source=path, _positions=entry.positions)

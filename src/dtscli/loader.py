@@ -14,7 +14,6 @@ The layout of a data directory decides what a file is:
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,12 +77,16 @@ def classify(relative: Path | str) -> str | None:
     return "unexpected"
 
 
-def discover(data_dir: Path) -> list[tuple[Path, str]]:
-    """Every data file with its kind, in a stable order."""
-    return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir)]
+def discover(
+    data_dir: Path, folders: dict[str, FolderStamp] | None = None
+) -> list[tuple[Path, str]]:
+    """Every data file with its kind, in a stable order (and, into `folders`, the stamp
+    of every folder looked into)."""
+    return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir, folders=folders)]
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+FolderStamp = tuple[int, int, int]  # mtime_ns, ctime_ns, inode: what moves when an entry does
 
 
 def stamp_of(info: os.stat_result) -> Stamp:
@@ -92,26 +95,44 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
+def folder_stamp_of(info: os.stat_result) -> FolderStamp:
+    """What tells a folder's entries changed: adding, removing or renaming one moves the
+    folder's times (editing a file in it does not)."""
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd
 
 
+def open_folder(folder: str) -> int | None:
+    """A descriptor for a folder, where the system allows stats relative to one: each stat
+    then resolves one name rather than a whole path (Windows has neither)."""
+    if not BY_DESCRIPTOR:
+        return None
+    return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
 def scan(
-    data_dir: Path, stat: bool = False, ordered: bool = True
+    data_dir: Path,
+    stat: bool = False,
+    ordered: bool = True,
+    folders: dict[str, FolderStamp] | None = None,
 ) -> list[tuple[str, str, Stamp | None]]:
     """Every data file as (path relative to `data_dir`, kind, stamp), folders before their
     sub-folders and (if `ordered`) names sorted; the stamp (with `stat`) is None for a file
-    that vanished.
+    that vanished. Into `folders`, each folder's stamp (relative, "" for `data_dir`), taken
+    before its entries are listed.
 
     Plain strings and os.scandir: a national base has thousands of files."""
     found: list[tuple[str, str, Stamp | None]] = []
 
     def visit(folder: str, prefix: str) -> None:
-        # Where the system allows it, a descriptor for the folder: each stat then resolves one
-        # name rather than a whole path (Windows has neither, and stats by path).
         descriptor = None
         try:
-            if BY_DESCRIPTOR:
-                descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            descriptor = open_folder(folder)
+            if folders is not None:
+                info = os.stat(folder) if descriptor is None else os.fstat(descriptor)
+                folders[prefix[:-1]] = folder_stamp_of(info)
             entries = list(os.scandir(folder if descriptor is None else descriptor))
         except OSError:
             if descriptor is not None:
@@ -120,28 +141,29 @@ def scan(
         try:
             if ordered:
                 entries.sort(key=lambda entry: entry.name)
-            folders = []
+            folders_here = []
             kind_here = classify(prefix + "x.yaml")  # every record file of a folder is one kind
             for entry in entries:
                 name = entry.name
                 if name[0] == ".":
                     continue
                 if entry.is_dir():
-                    folders.append(name)
+                    folders_here.append(name)
                 elif kind_here is not None and name.endswith((".yaml", ".yml")):
                     stamp = None
                     if stat:
-                        with contextlib.suppress(OSError):  # it vanished: no stamp
-                            stamp = stamp_of(
-                                entry.stat()
-                                if descriptor is None
-                                else os.stat(name, dir_fd=descriptor)
-                            )
+                        try:
+                            if descriptor is None:
+                                stamp = stamp_of(entry.stat())
+                            else:
+                                stamp = stamp_of(os.stat(name, dir_fd=descriptor))
+                        except OSError:  # it vanished: no stamp
+                            pass
                     found.append((prefix + name, kind_here, stamp))
         finally:
             if descriptor is not None:
                 os.close(descriptor)
-        for name in folders:
+        for name in folders_here:
             visit(os.path.join(folder, name), f"{prefix}{name}/")
 
     visit(str(data_dir), "")

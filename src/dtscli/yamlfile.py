@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dtscli import cachedir
 from dtscli.findings import Finding, Severity
 
 Path_ = tuple[str | int, ...]
@@ -191,9 +192,7 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
             )
             return parsed
         raw = path.read_bytes()
-        import hashlib
-
-        parsed.digest = hashlib.sha1(raw).hexdigest()
+        parsed.digest = cachedir.sha1_hex(raw)
     except OSError as error:
         parsed.add("yaml-syntax", Severity.error, f"cannot read the file: {error.strerror}")
         return parsed

@@ -6,7 +6,6 @@ bump REPORT_VERSION on any incompatible change.
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import TextIO
 
 from dtscli import __version__
@@ -45,17 +44,20 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
 
     label = {s: paint(f"{s.value:<7}", code) for s, code in style.items()}
     lines: list[str] = []  # one write at the end: a national base has thousands of findings
-    for path, items in groupby(report.findings, key=lambda f: f.path):
-        lines.append(paint(path, "1"))
-        for item in items:
-            lines.append(
-                f"  {path}:{item.line}:{item.column}  {label[item.severity]}  "
-                f"{item.rule}  {item.message}"
-            )
-            if item.hint:
-                lines.append(f"      hint: {item.hint}")
-        lines.append("")
-    lines.append(summary_line(report))
+    add = lines.append
+    current = None
+    for path, line, column, rule, severity, message, hint, _ in report.findings:
+        if path != current:
+            if current is not None:
+                add("")
+            add(paint(path, "1"))
+            current = path
+        add(f"  {path}:{line}:{column}  {label[severity]}  {rule}  {message}")
+        if hint:
+            add(f"      hint: {hint}")
+    if current is not None:
+        add("")
+    add(summary_line(report))
     out.write("\n".join(lines) + "\n")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,15 +64,18 @@ def repository_root(start: Path) -> Path | None:
 
 def load_config(data_dir: Path) -> CheckConfig:
     """`dts.toml` in the data folder or its parent, else `[tool.dts]` of a pyproject.toml."""
-    import tomllib
-
     for folder in (data_dir, data_dir.resolve().parent):
         candidates = [(folder / "dts.toml", None), (folder / "pyproject.toml", ("tool", "dts"))]
         for path, section in candidates:
             if not path.is_file():
                 continue
+            import tomllib
+
             try:
-                document = tomllib.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                if section is not None and "dts" not in text:
+                    continue  # no section of ours: no need to parse it
+                document = tomllib.loads(text)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
                 raise DtsError(f"{path}: invalid TOML: {error}") from error
             if section is not None:
@@ -237,24 +241,28 @@ def shape(
     keep_references: bool = False,
 ) -> Report:
     """Configured severities, ignored paths and the `only` filter, in a stable order."""
-    rules = all_rules()
-    result = []
-    for item in found:
-        level = config.severities.get(item.rule)
-        if level == "off":
-            continue
-        if level is not None:
-            item = replace(item, severity=Severity(level))
-        if _ignored(item.path, data_display, config.ignore):
-            continue
-        if only is not None:
-            in_scope = (base / item.path).resolve() in only
-            family = rules[item.rule].family if item.rule in rules else ""
-            if not in_scope and not (keep_references and family == REFERENCE_FAMILY):
+    result = found
+    if config.severities or config.ignore or only is not None:
+        rules = all_rules()
+        result = []
+        for item in found:
+            level = config.severities.get(item.rule)
+            if level == "off":
                 continue
-        result.append(item)
-    result.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return Report(result, files_checked, data_display)
+            if level is not None:
+                item = item._replace(severity=Severity(level))
+            if _ignored(item.path, data_display, config.ignore):
+                continue
+            if only is not None:
+                in_scope = (base / item.path).resolve() in only
+                family = rules[item.rule].family if item.rule in rules else ""
+                if not in_scope and not (keep_references and family == REFERENCE_FAMILY):
+                    continue
+            result.append(item)
+    return Report(sorted(result, key=PLACE), files_checked, data_display)
+
+
+PLACE = itemgetter(0, 1, 2, 3)  # a Finding's path, line, column and rule
 
 
 def _ignored(path: str, data_display: str, patterns: list[str]) -> bool:
