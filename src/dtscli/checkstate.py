@@ -437,7 +437,7 @@ def save_whole(
 
 
 def territory_bytes(place: Territory | None) -> bytes:
-    return marshal.dumps(None if place is None else tuple(place.__dict__.values()))
+    return marshal.dumps(None if place is None else tuple(place))
 
 
 def territory_of(data: bytes) -> Territory | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -224,7 +224,7 @@ class Referential:
                     codes.update(epci.communes)
             territory = self._territory(ref, kind, code, area.name, codes)
             if kind == "qpv":  # a QPV is part of its communes: no commune population
-                return replace(territory, population=None)
+                return territory._replace(population=None)
             return territory
         return None
 

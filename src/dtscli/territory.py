@@ -3,12 +3,12 @@ unpickle territories without loading the referential's code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Territory:
-    """A resolved territory: what it is called and which communes, departments it covers."""
+class Territory(NamedTuple):
+    """A resolved territory: what it is called and which communes, departments it covers.
+    (A named tuple: immutable, and cheaper to define and rebuild than a frozen dataclass.)"""
 
     ref: str
     kind: str

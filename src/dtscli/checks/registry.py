@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dtscli.findings import Finding, Severity
 
@@ -55,8 +55,7 @@ class Context:
 CheckFunction = Callable[[Scope, Context], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule: stable kebab-case name, default severity, one-line rationale, legal source."""
 
     name: str
