@@ -238,3 +238,82 @@ def test_any_change_to_a_file_reports_as_the_whole_check(primed, tmp_path_factor
         assert findings(from_state) == findings(from_records)
     finally:
         target.write_bytes(original)
+
+
+# ---------------------------------------------------------------- folders not listed
+
+
+def age(data: Path) -> None:
+    """Put every time of the base an hour back, so that the saved stamps are trusted (a
+    stamp this close to the check is not, and its folder is listed again)."""
+    past = dt.datetime.now().timestamp() - 3600
+    for folder, _, files in os.walk(data):
+        for name in files:
+            os.utime(os.path.join(folder, name), (past, past))
+        os.utime(folder, (past, past))
+
+
+def test_a_file_saved_by_renaming_over_it_is_seen(shipped_copy, state, tmp_path):
+    age(shipped_copy)
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    scratch = nice.with_name(".clsm-nice.yaml.swp")  # as editors that save safely do
+    scratch.write_text(nice.read_text(encoding="utf-8").replace("name: ", "name: Bis ", 1))
+    scratch.replace(nice)
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_new_entries_that_hold_no_record_keep_the_saved_check(shipped_copy, state, tmp_path):
+    age(shipped_copy)
+    again(shipped_copy, state)
+    (shipped_copy / "contacts/README.txt").write_text("notes\n", encoding="utf-8")
+    (shipped_copy / "documents/drafts").mkdir()
+    report = again(shipped_copy, state)
+    assert report.reread == 0
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+@pytest.mark.parametrize("hide_the_time", [False, True])
+def test_a_file_added_to_a_trusted_folder_is_seen(shipped_copy, state, tmp_path, hide_the_time):
+    age(shipped_copy)
+    again(shipped_copy, state)
+    folder = shipped_copy / "documents"
+    before = folder.stat()
+    source = next(folder.glob("*.yaml"))
+    copy = folder / "copie.yaml"
+    copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")  # a duplicate id
+    if hide_the_time:  # the folder's modification time put back: its change time still moves
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert any(f.rule == "id-unique" for f in report.findings)
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_a_file_removed_from_a_trusted_folder_is_seen(shipped_copy, state, tmp_path):
+    age(shipped_copy)
+    again(shipped_copy, state)
+    next((shipped_copy / "documents").glob("*.yaml")).unlink()
+    report = again(shipped_copy, state)
+    assert report.reread is None
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+def test_an_edit_in_place_lists_no_folder(shipped_copy, state, tmp_path, monkeypatch):
+    from dtscli import checkstate
+
+    age(shipped_copy)
+    again(shipped_copy, state)
+    edit(shipped_copy / "schemes/clsm/clsm-nice.yaml", "name: ", "name: Autre ")
+
+    def listed(*args, **kwargs):
+        raise AssertionError("a folder was listed although no entry of it changed")
+
+    monkeypatch.setattr(checkstate, "scan", listed)
+    monkeypatch.setattr(checkstate, "_same_entries", listed)
+    report = again(shipped_copy, state)
+    assert report.reread == 1
+    monkeypatch.undo()
+    assert findings(report) == whole(shipped_copy, tmp_path)
