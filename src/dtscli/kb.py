@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,8 +15,8 @@ from dtscli.loader import (
     FolderStamp,
     LoadedRecord,
     Stamp,
-    discover,
     display_path,
+    scan,
     shown_path,
     stamp_of,
     validate_parsed,
@@ -78,8 +79,8 @@ class KnowledgeBase:
         kb = cls(data_dir, base)
         kb.loaded_at = time.time()
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
-        for path, kind in discover(data_dir, kb.folders):
-            kb.add_file(path, kind, cache, verify)
+        for relative, kind, _ in scan(data_dir, folders=kb.folders):
+            kb.add_file(data_dir / relative, kind, cache, verify, relative)
         if save:  # `dts check` saves once, after the rules, with the positions they needed
             cache.save()
         kb.cache = cache
@@ -98,16 +99,26 @@ class KnowledgeBase:
         self.cache.save()
 
     def add_file(
-        self, path: Path, kind: str, cache: RecordCache | None = None, verify: bool = False
+        self,
+        path: Path,
+        kind: str,
+        cache: RecordCache | None = None,
+        verify: bool = False,
+        relative: str | None = None,
     ) -> LoadedRecord | None:
-        """Read, validate and index one file; its problems join `findings`."""
+        """Read, validate and index one file; its problems join `findings`. `relative`, its
+        path inside the data folder, saves working it out (thousands of files)."""
         self.files.append((path, kind))
-        shown = self.display(path)
-        entry, relative, stat = None, None, None
-        if cache is not None and cache.path is not None:
-            relative = path.relative_to(self.data_dir).as_posix()
+        if relative is None:
             try:
-                stat = path.stat()
+                relative = path.relative_to(self.data_dir).as_posix()
+            except ValueError:  # outside the data folder: shown as it is, not cached
+                relative = None
+        shown = display_path(path, self.base) if relative is None else self.shown(relative)
+        entry, stat = None, None
+        if cache is not None and cache.path is not None and relative is not None:
+            try:
+                stat = os.stat(path)
                 self.stamps[relative] = stamp_of(stat)
                 entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns, verify)
             except OSError:
@@ -151,10 +162,14 @@ class KnowledgeBase:
             inside = path.relative_to(self.data_dir).as_posix()
         except ValueError:
             return display_path(path, self.base)
+        return self.shown(inside)
+
+    def shown(self, relative: str) -> str:
+        """How a file of the data folder, given by its relative path, is shown."""
         if self._prefix is None or self._prefix_base != self.base:
             self._prefix_base = self.base
             self._prefix = display_path(self.data_dir, self.base)
-        return shown_path(self._prefix, inside)
+        return shown_path(self._prefix, relative)
 
     def add(self, loaded: LoadedRecord) -> None:
         self._owners = self._coverage = None
