@@ -160,7 +160,7 @@ def test_cache_dir_and_no_cache_options(invoke, shipped_copy, tmp_path, monkeypa
     result = invoke("--cache-dir", str(chosen), "check", "--data-dir", str(shipped_copy), data=None)
     assert result.exit_code == 0, result.output
     saved = {p.name for p in chosen.rglob("*") if p.is_file()}
-    assert {"records.pickle", "check-state.pickle", "referential.pickle"} <= saved
+    assert {"records.pickle", "check-state.marshal", "referential.marshal"} <= saved
     elsewhere = tmp_path / "elsewhere"
     monkeypatch.setenv("DTS_CACHE_DIR", str(elsewhere))
     result = invoke("--no-cache", "check", "--data-dir", str(shipped_copy), data=None)

@@ -183,7 +183,7 @@ def test_another_day_or_configuration_checks_the_whole_base(shipped_copy, state,
 
 def test_a_broken_state_file_is_ignored(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
-    for saved in state.rglob("check-state.pickle*"):
+    for saved in state.rglob("check-state.marshal*"):
         saved.write_bytes(b"not a pickle")
     report = again(shipped_copy, state)
     assert report.reread is None
@@ -198,7 +198,7 @@ def test_many_edits_fold_the_delta_into_the_state(shipped_copy, state, tmp_path,
     for number, path in enumerate(sorted((shipped_copy / "documents").glob("*.yaml"))[:4]):
         path.write_text(path.read_text(encoding="utf-8") + f"# revu {number}\n", encoding="utf-8")
         assert again(shipped_copy, state).reread is not None
-    assert not list(state.rglob("check-state.pickle.delta"))  # folded at the third edit
+    assert not list(state.rglob("check-state.marshal.delta"))  # folded at the third edit
     assert findings(again(shipped_copy, state)) == whole(shipped_copy, tmp_path)
 
 
@@ -229,7 +229,7 @@ def test_any_change_to_a_file_reports_as_the_whole_check(primed, tmp_path_factor
     scratch = tmp_path_factory.mktemp("case")
     saved, reference = scratch / "saved", scratch / "reference"
     shutil.copytree(cache, saved)
-    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.pickle*"))
+    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.marshal*"))
     try:
         target.write_bytes(content)
         from_state = check_base(data, today=TODAY, cache_dir=saved)

@@ -84,3 +84,19 @@ def test_qpv_resolves_to_its_communes(mini):
 def test_fold():
     assert fold("Saint-Mitre-les-Remparts") == "saint mitre les remparts"
     assert fold("L'Île-d'Yeu") == "l ile d yeu"
+
+
+def test_the_cached_referential_is_the_one_read_from_yaml(referential, tmp_path):
+    from dtscli.territories import cached_referential
+
+    first = cached_referential(SHIPPED / "territories", tmp_path)  # reads YAML, saves tables
+    assert (tmp_path / "referential.marshal").exists()
+    again = cached_referential(SHIPPED / "territories", tmp_path)  # from the tables
+    assert again.tables() == first.tables() == referential.tables()
+    assert type(again.communes["06088"]) is type(referential.communes["06088"])
+    for ref in ("commune:06088", "epci:200030195", "dept:06", "region:93", "commune:2A004"):
+        assert again.resolve(ref) == referential.resolve(ref)
+    for name, dept in (("La Garde", None), ("La Garde", "83"), ("Nice", None), ("Métropole", None)):
+        assert again.find_by_name(name, dept) == referential.find_by_name(name, dept)
+    (tmp_path / "referential.marshal").write_bytes(b"\x00broken")
+    assert cached_referential(SHIPPED / "territories", tmp_path).tables() == referential.tables()

@@ -138,30 +138,3 @@ class RecordCache:
 
 def _is_racy(mtime_ns: int) -> bool:
     return time.time() - mtime_ns / 1e9 < RACY_SECONDS
-
-
-def load_referential(folder: Path, cache: RecordCache | None) -> Any:
-    """The official referential, from a pickle beside the record cache when its four
-    generated files have not changed (parsing them takes a tenth of a second)."""
-    from dtscli.territories import REFERENTIAL_FILES, Referential
-
-    if cache is None or cache.path is None:
-        return Referential.load(folder)
-    stamps = []
-    for name in REFERENTIAL_FILES:
-        try:
-            stat = (folder / f"{name}.yaml").stat()
-        except OSError:
-            return Referential.load(folder)  # it reports what is missing
-        stamps.append((name, stat.st_size, stat.st_mtime_ns))
-    key = (code_fingerprint(), str(folder.resolve()), tuple(stamps))
-    path = cache.path.with_name("referential.pickle")
-    with contextlib.suppress(Exception):
-        with path.open("rb") as handle:
-            stored_key, referential = pickle.load(handle)
-        if stored_key == key:
-            return referential
-    referential = Referential.load(folder)
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        write_cache_file(path, pickle.dumps((key, referential), pickle.HIGHEST_PROTOCOL))
-    return referential

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from dtscli.territories import Territory
 
 STATE_FORMAT = 2
-STATE_FILE = "check-state.pickle"
+STATE_FILE = "check-state.marshal"
 DELTA_SUFFIX = ".delta"  # the files re-checked since the state was saved whole
 DELTA_LIMIT = 500  # beyond this many re-checked files, save the state whole again
 GLOBAL_KINDS = ("scheme-type", "legal", "local-territory", "qpv")  # read by rules on others

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dtscli import models
-from dtscli.cache import RecordCache, load_referential
+from dtscli.cache import RecordCache
 from dtscli.findings import Finding
 from dtscli.loader import (
     FolderStamp,
@@ -21,7 +21,7 @@ from dtscli.loader import (
     stamp_of,
     validate_parsed,
 )
-from dtscli.territories import LocalArea, Referential, Territory, fold
+from dtscli.territories import LocalArea, Referential, Territory, cached_referential, fold
 from dtscli.yamlfile import ParsedFile, parse_file
 
 
@@ -183,7 +183,11 @@ class KnowledgeBase:
     def referential(self) -> Referential:
         if self._referential is None:
             if self._official is None:
-                self._official = load_referential(self.data_dir / "territories", self.cache)
+                cache = self.cache
+                self._official = cached_referential(
+                    self.data_dir / "territories",
+                    cache.path.parent if cache is not None and cache.path is not None else None,
+                )
             referential = self._official.derive()
             for loaded in self.records["local-territory"].values():
                 area = loaded.record
