@@ -1,5 +1,6 @@
 """The record cache and the list index never serve stale data."""
 
+import io
 import json
 import os
 import subprocess
@@ -166,3 +167,52 @@ def test_cache_dir_and_no_cache_options(invoke, shipped_copy, tmp_path, monkeypa
     result = invoke("--no-cache", "check", "--data-dir", str(shipped_copy), data=None)
     assert result.exit_code == 0, result.output
     assert not elsewhere.exists()
+
+
+TERRITORY_QUERIES = [
+    ("--territory", "Nice"),
+    ("--territory", "commune:13056"),
+    ("--territory", "dept:06", "--type", "CLSM"),
+    ("--territory", "region:93", "--status", "active"),
+    ("--territory", "local:pays-de-martigues"),
+    ("--territory", "Martigues", "--dept", "13"),
+    ("--territory", "dept:13", "--dept", "06"),  # nothing: the filters exclude each other
+    ("--territory", "La Garde"),  # ambiguous: the same message both ways
+    ("--territory", "Atlantide"),  # unknown
+]
+
+
+@pytest.mark.parametrize("args", TERRITORY_QUERIES)
+def test_territory_queries_from_the_index_match_the_base(base, tmp_path, monkeypatch, args):
+    from dtscli import listing
+    from dtscli.errors import DtsError
+
+    monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DTS_NO_CACHE", raising=False)
+    options = {"types": [], "depts": [], "regions": [], "statuses": [], "territory": None}
+    names = {"--territory": "territory", "--type": "types", "--dept": "depts",
+             "--status": "statuses"}  # fmt: skip
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        key = names[flag]
+        options[key] = value if key == "territory" else [value]
+
+    def listed(**given) -> str:
+        out = io.StringIO()
+        try:
+            listing.list_command(base, text=None, fmt="csv", out=out, **given)
+        except DtsError as error:
+            return f"error: {error}"
+        return out.getvalue()
+
+    monkeypatch.setenv("DTS_NO_CACHE", "1")
+    from_base = listed(**options)
+    monkeypatch.delenv("DTS_NO_CACHE")
+    listed(types=[], depts=[], regions=[], statuses=[], territory=None)  # writes the index
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the index was not used")
+
+    monkeypatch.setattr(listing, "_list_from_base", refuse)
+    assert listed(**options) == from_base
+    if args[1] == "Nice":
+        assert "clsm-nice,CLSM" in from_base

@@ -14,12 +14,12 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from dtscli.errors import DtsError
 from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", "Id"),
@@ -188,39 +188,68 @@ def scheme_folders(data_dir: Path, types: list[str]) -> list[str]:
         return []
 
 
-def read_index(
-    data_dir: Path, folders: list[str], depts: list[str]
-) -> tuple[list[Row], list[tuple[str, str]], dict] | None:
-    """Rows, problems and known codes from the index, or None when any part is stale.
+class Heads(NamedTuple):
+    """The head files of the scheme folders a query reads."""
 
-    Rows are stored by department, so `--dept 06` reads the rows of the 06 shard only.
-    """
+    tokens: dict[str, str]  # by folder: the token its shards carry
+    shards: dict[str, list[str]]  # by folder: its departments (shard names)
+    problems: list[tuple[str, str]]
+    known: dict[str, set]  # department and region codes
+    locals: list[tuple[Any, ...]]  # local territories and QPV (LocalArea fields)
+
+
+def read_heads(data_dir: Path, folders: list[str]) -> Heads | None:
+    """The heads of the folders' indexes, or None when any of them is stale."""
     from dtscli import cachedir
 
     if not cachedir.enabled():
         return None
     fingerprint, territories = _fingerprint(), territories_key(data_dir)
-    rows: dict[str, Row] = {}
-    problems: list[tuple[str, str]] = []
-    known: dict[str, set] = {}
+    heads = Heads({}, {}, [], {}, [])
     try:
         for folder in folders:
             stored = _read_index(_index_path(data_dir, folder))
             expected = (fingerprint, _stamps(data_dir / "schemes" / folder), territories)
             if not isinstance(stored, dict) or stored.get("key") != expected:
                 return None
-            token = stored["token"]  # the shards written with this head carry it
-            problems.extend(stored["problems"])
-            known = stored["known"]
-            shards = stored["shards"]
-            for shard in [d for d in depts if d in shards] if depts else shards:
+            heads.tokens[folder] = stored["token"]
+            heads.shards[folder] = stored["shards"]
+            heads.problems.extend(stored["problems"])
+            heads.known.update(stored["known"])
+            heads.locals[:] = stored["locals"]
+    except (KeyError, TypeError):  # an index of another shape: rebuild it
+        return None
+    return heads
+
+
+def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[Row] | None:
+    """The rows of the given departments' shards (None: all of them), or None when a shard
+    does not match its head. Rows are stored by department, so `--dept 06` reads the rows
+    of the 06 shard only."""
+    rows: dict[str, Row] = {}
+    try:
+        for folder, token in heads.tokens.items():
+            shards = heads.shards[folder]
+            for shard in shards if depts is None else [d for d in depts if d in shards]:
                 part = _read_index(_index_path(data_dir, folder, shard))
                 if not isinstance(part, dict) or part.get("token") != token:
                     return None
                 rows.update((row["id"], row) for row in part["rows"])
-    except (KeyError, TypeError):  # an index of another shape: rebuild it
+    except (KeyError, TypeError):
         return None
-    return list(rows.values()), problems, known
+    return list(rows.values())
+
+
+def index_referential(data_dir: Path, heads: Heads) -> Any:
+    """The referential with the base's local territories, without loading the base."""
+    from dtscli.cachedir import enabled, folder_for
+    from dtscli.territories import LocalArea, cached_referential
+
+    cache_folder = folder_for(data_dir) if enabled() else None
+    referential = cached_referential(data_dir / "territories", cache_folder).derive()
+    for fields in heads.locals:
+        referential.add_local(LocalArea(*fields))
+    return referential
 
 
 def _read_index(path: Path) -> Any:
@@ -249,6 +278,8 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
         return
     referential = kb.referential
     known = {"depts": set(referential.departements), "regions": set(referential.regions)}
+    areas = [*referential.locals.values(), *referential.qpvs.values()]
+    local_fields = [tuple(area.__dict__.values()) for area in areas]
     by_folder: dict[str, list[Row]] = {folder: [] for folder in stamps}
     for loaded in kb.schemes():
         folder = Path(loaded.path).parent.name
@@ -276,6 +307,7 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
                 "token": token,
                 "problems": problems,
                 "known": known,
+                "locals": local_fields,
                 "shards": sorted(shards),
             }
             _write_index(_index_path(kb.data_dir, folder), head)
@@ -304,14 +336,29 @@ def list_command(
     depts = [normalise_code(d) for d in depts]
     regions = [normalise_code(r) for r in regions]
     filters = {"types": types, "depts": depts, "regions": regions, "statuses": statuses}
-    if fmt != "json" and territory is None:
-        folders = scheme_folders(data_dir, types)
-        indexed = read_index(data_dir, folders, depts)
-        if indexed is not None:
-            rows, problems, known = indexed
-            validate_codes(depts, regions, known)
-            write_list(filter_rows(rows, text=text, **filters), fmt, out)
-            return _report_problems(problems)
+    if fmt != "json":
+        heads = read_heads(data_dir, scheme_folders(data_dir, types))
+        if heads is not None:
+            validate_codes(depts, regions, heads.known)
+            place, wanted = None, depts or None
+            if territory is not None:
+                referential = index_referential(data_dir, heads)
+                place = referential.parse_territory(
+                    territory, depts[0] if len(depts) == 1 else None
+                )
+                # a scheme overlapping the place shares one of its departments
+                wanted = [d for d in sorted(place.depts) if not depts or d in depts]
+            rows = read_shards(data_dir, heads, wanted)
+            if rows is not None:
+                if place is not None:
+                    rows = [
+                        row
+                        for row in rows
+                        if (where := referential.resolve(row["territory"])) is not None
+                        and where.overlaps(place)
+                    ]
+                write_list(filter_rows(rows, text=text, **filters), fmt, out)
+                return _report_problems(heads.problems)
     return _list_from_base(data_dir, territory=territory, text=text, fmt=fmt, out=out, **filters)
 
 
