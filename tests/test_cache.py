@@ -216,3 +216,67 @@ def test_territory_queries_from_the_index_match_the_base(base, tmp_path, monkeyp
     assert listed(**options) == from_base
     if args[1] == "Nice":
         assert "clsm-nice,CLSM" in from_base
+
+
+def listing_of(base: Path, capsys, **given) -> tuple[int, str, str]:
+    """Exit code, rows (CSV) and problems of a `dts list` run in this process."""
+    from dtscli import listing
+
+    options = {"types": [], "depts": [], "regions": [], "statuses": [], "territory": None}
+    out = io.StringIO()
+    code = listing.list_command(base, text=None, fmt="csv", out=out, **{**options, **given})
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+def edit_in_place(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    touch_later(path)
+
+
+def test_the_index_of_a_folder_follows_edits_file_by_file(base, tmp_path, monkeypatch, capsys):
+    from dtscli import listing
+
+    monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DTS_NO_CACHE", raising=False)
+    listing_of(base, capsys)  # the index, from the whole base
+    clsm = base / "schemes/clsm"
+    nice, antibes = clsm / "clsm-nice.yaml", clsm / "clsm-antibes.yaml"
+    steps = [
+        lambda: edit_in_place(nice, "status: active", "status: expired"),
+        lambda: (clsm / "clsm-neuf.yaml").write_text(
+            nice.read_text(encoding="utf-8").replace("id: clsm-nice", "id: clsm-neuf"),
+            encoding="utf-8",
+        ),
+        lambda: edit_in_place(antibes, "status: ", "status: bientot-"),  # now unreadable
+        lambda: edit_in_place(antibes, "status: bientot-", "status: "),  # readable again
+        lambda: (clsm / "clsm-menton.yaml").unlink(),
+        lambda: edit_in_place(nice, "name: ", "name: Le "),
+    ]
+    slow = listing._list_from_base
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the base was loaded: the folder's index was not refreshed")
+
+    for step in steps:
+        step()
+        monkeypatch.setenv("DTS_NO_CACHE", "1")
+        expected = [listing_of(base, capsys, types=t) for t in ([], ["CLSM"])]
+        monkeypatch.delenv("DTS_NO_CACHE")
+        monkeypatch.setattr(listing, "_list_from_base", refuse)
+        assert [listing_of(base, capsys, types=t) for t in ([], ["CLSM"])] == expected
+        monkeypatch.setattr(listing, "_list_from_base", slow)
+    assert "clsm-neuf" in expected[1][1] and "clsm-menton" not in expected[1][1]
+
+
+def test_an_id_taken_from_another_folder_loads_the_base(base, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("DTS_NO_CACHE", raising=False)
+    listing_of(base, capsys)
+    other = next((base / "schemes/cls").glob("*.yaml")).stem
+    edit_in_place(base / "schemes/clsm/clsm-nice.yaml", "id: clsm-nice", f"id: {other}")
+    monkeypatch.setenv("DTS_NO_CACHE", "1")
+    expected = listing_of(base, capsys, types=["CLSM"])
+    monkeypatch.delenv("DTS_NO_CACHE")
+    assert listing_of(base, capsys, types=["CLSM"]) == expected

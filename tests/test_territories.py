@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dtscli.errors import DtsError
 from dtscli.kb import KnowledgeBase
@@ -84,6 +86,23 @@ def test_qpv_resolves_to_its_communes(mini):
 def test_fold():
     assert fold("Saint-Mitre-les-Remparts") == "saint mitre les remparts"
     assert fold("L'Île-d'Yeu") == "l ile d yeu"
+    assert fold("Œuvre « ÉCOLE »  ﬁn") == "œuvre « ecole » fin"
+
+
+def slow_fold(text: str) -> str:
+    """fold as first written: one call per character (the reference)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for char in "-'’":
+        plain = plain.replace(char, " ")
+    return " ".join(plain.split())
+
+
+@given(st.text())
+def test_fold_matches_its_reference(text):
+    assert fold(text) == slow_fold(text)
 
 
 def test_the_cached_referential_is_the_one_read_from_yaml(referential, tmp_path):

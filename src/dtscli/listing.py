@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, TextIO
 from dtscli.errors import DtsError
 from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", "Id"),
@@ -210,16 +210,103 @@ def read_heads(data_dir: Path, folders: list[str]) -> Heads | None:
         for folder in folders:
             stored = _read_index(_index_path(data_dir, folder))
             expected = (fingerprint, _stamps(data_dir / "schemes" / folder), territories)
-            if not isinstance(stored, dict) or stored.get("key") != expected:
+            if not isinstance(stored, dict):
                 return None
+            if stored.get("key") != expected:
+                stored = refresh_folder(data_dir, folder, stored, expected)
+                if stored is None:
+                    return None
             heads.tokens[folder] = stored["token"]
             heads.shards[folder] = stored["shards"]
-            heads.problems.extend(stored["problems"])
+            heads.problems.extend((severity, text) for severity, text, _ in stored["problems"])
             heads.known.update(stored["known"])
             heads.locals[:] = stored["locals"]
     except (KeyError, TypeError):  # an index of another shape: rebuild it
         return None
     return heads
+
+
+REFRESH_LIMIT = 50  # beyond this many changed files in a folder, rebuild from the base
+
+
+def refresh_folder(data_dir: Path, folder: str, head: dict, expected: tuple) -> dict | None:
+    """The index of a scheme folder brought up to date by reading only the files that
+    changed since it was written, or None when the base must be loaded instead: another
+    version, territories changed, many files changed, or a changed file whose id is used
+    by another file (which of the two the base keeps depends on all of them)."""
+    fingerprint, stamps, territories = expected
+    key = head.get("key")
+    if not isinstance(key, list | tuple) or len(key) != 3 or key[0] != fingerprint:
+        return None
+    if key[2] != territories or head.get("duplicates", True):
+        return None
+    before = {name: (size, mtime) for name, size, mtime in key[1]}
+    now = {name: (size, mtime) for name, size, mtime in stamps}
+    changed = [name for name, stamp in now.items() if before.get(name) != stamp]
+    gone = [name for name in before if name not in now]
+    if len(changed) + len(gone) > REFRESH_LIMIT:
+        return None
+    rows: dict[str, list[Row]] = {}  # by shard
+    for shard in head["shards"]:
+        part = _read_index(_index_path(data_dir, folder, shard))
+        if not isinstance(part, dict) or part.get("token") != head["token"]:
+            return None
+        rows[shard] = part["rows"]
+    stale = set(changed) | set(gone)
+    touched = {shard for shard, part in rows.items() if any(r["_file"] in stale for r in part)}
+    kept = {shard: [r for r in part if r["_file"] not in stale] for shard, part in rows.items()}
+    problems = [p for p in head["problems"] if p[2] not in stale]
+    fresh = _read_changed(data_dir, folder, head, changed, kept, problems)
+    if fresh is None:
+        return None
+    for row in fresh:
+        for dept in row["depts"] or ["~"]:
+            kept.setdefault(dept, []).append(row)
+            touched.add(dept)
+    problems.sort(key=lambda p: (p[2] == "", p[2]))  # as a load reports them: by file name
+    updated = dict(head, key=expected, problems=problems)
+    updated["shards"] = sorted(shard for shard, part in kept.items() if part)
+    updated["ids"] = sorted({row["id"] for part in kept.values() for row in part})
+    if not _write_shards(data_dir, folder, updated, {s: kept[s] for s in touched}):
+        return None
+    return updated
+
+
+def _read_changed(
+    data_dir: Path,
+    folder: str,
+    head: dict,
+    changed: list[str],
+    kept: dict[str, list[Row]],
+    problems: list[tuple[str, str, str]],
+) -> list[Row] | None:
+    """Rows of the changed files (their problems join `problems`), or None when one of
+    them takes an id that another file holds."""
+    from dtscli.findings import Severity
+    from dtscli.kb import KnowledgeBase
+    from dtscli.loader import load_file
+
+    kb = KnowledgeBase(data_dir)  # for the rows' territories, sort keys and paths
+    kb._referential = index_referential(data_dir, Heads({}, {}, [], {}, head["locals"]))
+    taken = {row["id"] for part in kept.values() for row in part}
+    for other in scheme_folders(data_dir, []):
+        if other != folder:
+            other_head = _read_index(_index_path(data_dir, other))
+            if not isinstance(other_head, dict) or "ids" not in other_head:
+                return None
+            taken.update(other_head["ids"])
+    fresh = []
+    for name in changed:
+        relative = f"schemes/{folder}/{name}"
+        loaded, findings = load_file(data_dir / relative, "scheme", kb.shown(relative))
+        problems.extend(problem(f, name) for f in findings if f.severity is not Severity.info)
+        if loaded is None:
+            continue
+        if loaded.id in taken:
+            return None
+        taken.add(loaded.id)
+        fresh.append(dict(scheme_row(kb, loaded), _file=name))
+    return fresh
 
 
 def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[Row] | None:
@@ -268,6 +355,25 @@ def _write_index(path: Path, document: Any) -> None:
     write_cache_file(path, marshal.dumps(document))
 
 
+def problem(finding: Any, file: str) -> tuple[str, str, str]:
+    """A problem as the index keeps it: severity, `place: message`, and the name of its
+    file in the folder ("" for a territory file)."""
+    return (finding.severity.value, f"{finding.location()}: {finding.message}", file)
+
+
+def _write_shards(data_dir: Path, folder: str, head: dict, shards: dict[str, list[Row]]) -> bool:
+    """The given shards, then the head: a reader that finds the head finds its shards."""
+    try:
+        for dept, part in shards.items():
+            _write_index(
+                _index_path(data_dir, folder, dept), {"token": head["token"], "rows": part}
+            )
+        _write_index(_index_path(data_dir, folder), head)
+    except (OSError, ValueError):  # ValueError: a value marshal cannot write
+        return False
+    return True
+
+
 def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
     """Per scheme folder: a head file (key, problems, known codes, shard names) and one
     shard of rows per department, all keyed by the stamps taken before loading."""
@@ -282,9 +388,9 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
     local_fields = [tuple(area.__dict__.values()) for area in areas]
     by_folder: dict[str, list[Row]] = {folder: [] for folder in stamps}
     for loaded in kb.schemes():
-        folder = Path(loaded.path).parent.name
-        if folder in by_folder:
-            by_folder[folder].append(scheme_row(kb, loaded))
+        where = Path(loaded.path)
+        if where.parent.name in by_folder:
+            by_folder[where.parent.name].append(dict(scheme_row(kb, loaded), _file=where.name))
     fingerprint = _fingerprint()
     for folder, rows in by_folder.items():
         key = (fingerprint, stamps[folder], territories)
@@ -294,24 +400,22 @@ def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
             for dept in row["depts"] or ["~"]:
                 shards.setdefault(dept, []).append(row)
         problems = [
-            (f.severity.value, f"{f.location()}: {f.message}")
+            problem(f, Path(f.path).name if "territories/" not in f.path else "")
             for f in kb.findings
             if f.severity is not Severity.info
             and (Path(f.path).parent.name == folder or "territories/" in f.path)
         ]
-        try:
-            for dept, part in shards.items():
-                _write_index(_index_path(kb.data_dir, folder, dept), {"token": token, "rows": part})
-            head = {
-                "key": key,
-                "token": token,
-                "problems": problems,
-                "known": known,
-                "locals": local_fields,
-                "shards": sorted(shards),
-            }
-            _write_index(_index_path(kb.data_dir, folder), head)
-        except (OSError, ValueError):  # ValueError: a value marshal cannot write
+        head = {
+            "key": key,
+            "token": token,
+            "problems": problems,
+            "known": known,
+            "locals": local_fields,
+            "shards": sorted(shards),
+            "ids": sorted({row["id"] for row in rows}),
+            "duplicates": bool(kb.duplicates),  # then a refresh cannot tell who keeps an id
+        }
+        if not _write_shards(kb.data_dir, folder, head, shards):
             return  # no cache is no error
 
 

@@ -49,8 +49,12 @@ def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-light form used for name and text search."""
     import unicodedata
 
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = text
+    if not text.isascii():  # accents: decompose, then drop the combining marks
+        plain = unicodedata.normalize("NFKD", text)
+        for mark in [ch for ch in set(plain) if unicodedata.combining(ch)]:  # a few distinct
+            plain = plain.replace(mark, "")  # (str.translate is ten times slower here)
+    plain = plain.casefold()
     for char in "-'’":
         plain = plain.replace(char, " ")
     return " ".join(plain.split())
