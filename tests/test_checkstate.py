@@ -133,6 +133,51 @@ def test_a_territory_not_resolved_before_checks_the_whole_base(shipped_copy, sta
     assert findings(report) == whole(shipped_copy, tmp_path)
 
 
+def test_a_new_record_is_checked_alone(shipped_copy, state, tmp_path):
+    again(shipped_copy, state)
+    albi = shipped_copy / "schemes/cls/cls-albi.yaml"
+    text = albi.read_text(encoding="utf-8").replace("id: cls-albi", "id: cls-albi-bis", 1)
+    (albi.with_name("cls-albi-bis.yaml")).write_text(text, encoding="utf-8")
+    report = again(shipped_copy, state)
+    assert report.reread is not None and report.reread >= 1
+    assert report.files_checked == len(list(shipped_copy.rglob("*.yaml"))) - 4  # referential
+    assert findings(report) == whole(shipped_copy, tmp_path)
+    assert again(shipped_copy, state).reread is not None  # and the state holds it
+
+
+def test_a_new_record_resolves_references_to_it(shipped_copy, state, tmp_path):
+    albi = shipped_copy / "schemes/cls/cls-albi.yaml"
+    cited = "ars-occitanie-sante-mentale-cls-contrats-de-ville-2024"
+    edit(albi, f"document: {cited}", "document: rapport-a-venir")
+    first = again(shipped_copy, state)
+    assert any(f.rule == "ref-document" and "rapport-a-venir" in f.message for f in first.findings)
+    source = shipped_copy / "documents" / f"{cited}.yaml"
+    text = source.read_text(encoding="utf-8").replace(f"id: {cited}", "id: rapport-a-venir")
+    (source.with_name("rapport-a-venir.yaml")).write_text(text, encoding="utf-8")
+    report = again(shipped_copy, state)
+    assert report.reread is not None and report.reread >= 2  # the new file and the CLS
+    assert not [f for f in report.findings if f.rule == "ref-document"]
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("relative", "content"),
+    [
+        ("contacts/brouillon.yaml", "id: brouillon\nkind: [\n"),  # unreadable
+        ("schemes/clsm/clsm-neuf.yaml", "id: clsm-neuf\ntype: CLSM\n"),  # a CLSM: whole
+        ("schemes/autres/cls-ailleurs.yaml", "id: cls-ailleurs\n"),  # a new folder
+        ("documents/notes.txt", "not a record\n"),
+    ],
+)
+def test_other_new_files(shipped_copy, state, tmp_path, relative, content):
+    again(shipped_copy, state)
+    target = shipped_copy / relative
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(content, encoding="utf-8")
+    report = again(shipped_copy, state)
+    assert findings(report) == whole(shipped_copy, tmp_path)
+
+
 def test_files_added_and_deleted(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
@@ -213,6 +258,33 @@ def primed(tmp_path_factory) -> tuple[Path, Path]:
     cache = root / "cache"
     check_base(data, today=TODAY, cache_dir=cache)
     return data, cache
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(mutated())
+def test_any_new_file_reports_as_the_whole_check(primed, tmp_path_factory, case):
+    """A copy of a record under a new name and id, then mutated: checked as a new file."""
+    data, cache = primed
+    relative, content = case
+    stem = Path(relative).stem
+    target = (data / relative).with_name(f"{stem}-copie.yaml")
+    content = content.replace(f"id: {stem}".encode(), f"id: {stem}-copie".encode(), 1)
+    scratch = tmp_path_factory.mktemp("case")
+    saved, reference = scratch / "saved", scratch / "reference"
+    shutil.copytree(cache, saved)
+    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.marshal*"))
+    try:
+        target.write_bytes(content)
+        from_state = check_base(data, today=TODAY, cache_dir=saved)
+        from_records = check_base(data, today=TODAY, cache_dir=reference)  # the whole check
+        assert from_records.reread is None
+        assert findings(from_state) == findings(from_records)
+    finally:
+        target.unlink()
 
 
 @settings(
@@ -312,7 +384,7 @@ def test_an_edit_in_place_lists_no_folder(shipped_copy, state, tmp_path, monkeyp
         raise AssertionError("a folder was listed although no entry of it changed")
 
     monkeypatch.setattr(checkstate, "scan", listed)
-    monkeypatch.setattr(checkstate, "_same_entries", listed)
+    monkeypatch.setattr(checkstate, "_new_entries", listed)
     report = again(shipped_copy, state)
     assert report.reread == 1
     monkeypatch.undo()
