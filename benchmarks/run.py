@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         row.target, row.ok = "<= 1.5x import typer", row.ratio <= 1.5
         rows.append(row)
     rows.insert(0, Row("python -c 'import typer' (floor)", median(floors), 0.0))
+    nice = [dts, "list", "--territory", "Nice", "--data-dir", str(base)]
+    row, _ = paired("dts list --territory Nice (warm)", nice, floor, args.runs, env)
+    rows.append(row)  # no target: the place is resolved on the referential first
 
     check = [dts, "check", "--data-dir", str(base)]
     schemas = ROOT / "schemas"
@@ -255,6 +258,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows.append(added)
     newcomer.unlink(missing_ok=True)
+
+    clsm = base / "schemes/clsm" / sorted(os.listdir(base / "schemes/clsm"))[0]
+    clsm_text = clsm.read_text(encoding="utf-8")
+
+    def edit_a_clsm() -> None:
+        """An edit in the folder `list --type CLSM` reads: its index is refreshed."""
+        clsm.write_text(clsm_text.replace("name: ", f"name: {next(flips)} ", 1), encoding="utf-8")
+
+    refreshed, _ = in_turns(
+        "dts list, one CLSM edited since",
+        listing,
+        listing,
+        "warm list",
+        args.runs,
+        env,
+        prepare=edit_a_clsm,
+    )
+    rows.append(refreshed)
+    clsm.write_text(clsm_text, encoding="utf-8")
     cold.peak_mib = max(cold.peak_mib, warm.peak_mib)
     memory = Row("dts check peak memory (cold and warm)", 0.0, cold.peak_mib)
     memory.target, memory.ok = "< 400 MiB", cold.peak_mib < 400

@@ -374,7 +374,7 @@ def test_a_file_removed_from_a_trusted_folder_is_seen(shipped_copy, state, tmp_p
 
 
 def test_an_edit_in_place_lists_no_folder(shipped_copy, state, tmp_path, monkeypatch):
-    from dtscli import checkstate
+    from dtscli import recheck
 
     age(shipped_copy)
     again(shipped_copy, state)
@@ -383,8 +383,8 @@ def test_an_edit_in_place_lists_no_folder(shipped_copy, state, tmp_path, monkeyp
     def listed(*args, **kwargs):
         raise AssertionError("a folder was listed although no entry of it changed")
 
-    monkeypatch.setattr(checkstate, "scan", listed)
-    monkeypatch.setattr(checkstate, "_new_entries", listed)
+    monkeypatch.setattr(recheck, "scan", listed)
+    monkeypatch.setattr(recheck, "_new_entries", listed)
     report = again(shipped_copy, state)
     assert report.reread == 1
     monkeypatch.undo()

@@ -22,6 +22,7 @@ from dtscli.checks.runner import (
 from dtscli.errors import DtsError
 from dtscli.loader import display_path
 from dtscli.paths import find_data_dir
+from dtscli.recheck import recheck
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -54,7 +55,7 @@ def check_base(
     data_display = display_path(data_dir, base)
     state_file = checkstate.state_path(data_dir, cache_dir)
     key = checkstate.state_key(data_dir, data_display, config, today) if state_file else ()
-    again = checkstate.recheck(data_dir, base, config, today, key, state_file)
+    again = recheck(data_dir, base, config, today, key, state_file)
     if again is not None:
         found, files_checked = again.findings, again.files_checked
     else:

@@ -231,7 +231,7 @@ class KnowledgeBase:
         return self.referential.resolve(ref)
 
     # ------------------------------------------------------------------ what the rules read
-    # (checks/registry.py: Scope; checkstate.py answers the same from a saved check)
+    # (checks/registry.py: Scope; recheck.py answers the same from a saved check)
 
     def checked(self, kind: str | None = None) -> list[LoadedRecord]:
         """The records the rules report on: all of them, duplicates of an id included."""

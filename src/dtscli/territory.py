@@ -1,5 +1,5 @@
-"""A resolved territory. Alone in its module so that a saved check (checkstate.py) can
-unpickle territories without loading the referential's code."""
+"""A resolved territory. Alone in its module so that a check from the saved state
+(recheck.py) can rebuild territories without loading the referential's code."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ class IncompleteScope(Exception):
 class Scope(Protocol):
     """What a rule reads: the records it reports on (`checked`) and the facts of the whole
     base it checks them against. A KnowledgeBase checks every record; a saved check
-    (checkstate.py) checks only the files changed since, against the facts it kept.
+    (recheck.py) checks only the files changed since, against the facts it kept.
 
     A rule reports only on the records of `checked`; a `base` rule (Rule.base) reports on
     the base as a whole and runs only when the whole base is checked."""
