@@ -260,6 +260,18 @@ def primed(tmp_path_factory) -> tuple[Path, Path]:
     return data, cache
 
 
+def both_ways(data: Path, cache: Path, scratch: Path) -> tuple[list[tuple], list[tuple]]:
+    """The findings of a check from a copy of the primed state, and of a whole check (a
+    copy of the primed cache without the state)."""
+    saved, reference = scratch / "saved", scratch / "reference"
+    shutil.copytree(cache, saved)
+    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.marshal*"))
+    from_state = check_base(data, today=TODAY, cache_dir=saved)
+    from_records = check_base(data, today=TODAY, cache_dir=reference)
+    assert from_records.reread is None
+    return findings(from_state), findings(from_records)
+
+
 @settings(
     max_examples=25,
     deadline=None,
@@ -273,16 +285,10 @@ def test_any_new_file_reports_as_the_whole_check(primed, tmp_path_factory, case)
     stem = Path(relative).stem
     target = (data / relative).with_name(f"{stem}-copie.yaml")
     content = content.replace(f"id: {stem}".encode(), f"id: {stem}-copie".encode(), 1)
-    scratch = tmp_path_factory.mktemp("case")
-    saved, reference = scratch / "saved", scratch / "reference"
-    shutil.copytree(cache, saved)
-    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.marshal*"))
     try:
         target.write_bytes(content)
-        from_state = check_base(data, today=TODAY, cache_dir=saved)
-        from_records = check_base(data, today=TODAY, cache_dir=reference)  # the whole check
-        assert from_records.reread is None
-        assert findings(from_state) == findings(from_records)
+        from_state, from_records = both_ways(data, cache, tmp_path_factory.mktemp("case"))
+        assert from_state == from_records
     finally:
         target.unlink()
 
@@ -298,16 +304,10 @@ def test_any_change_to_a_file_reports_as_the_whole_check(primed, tmp_path_factor
     relative, content = case
     target = data / relative
     original = target.read_bytes()
-    scratch = tmp_path_factory.mktemp("case")
-    saved, reference = scratch / "saved", scratch / "reference"
-    shutil.copytree(cache, saved)
-    shutil.copytree(cache, reference, ignore=shutil.ignore_patterns("check-state.marshal*"))
     try:
         target.write_bytes(content)
-        from_state = check_base(data, today=TODAY, cache_dir=saved)
-        from_records = check_base(data, today=TODAY, cache_dir=reference)  # the whole check
-        assert from_records.reread is None
-        assert findings(from_state) == findings(from_records)
+        from_state, from_records = both_ways(data, cache, tmp_path_factory.mktemp("case"))
+        assert from_state == from_records
     finally:
         target.write_bytes(original)
 
