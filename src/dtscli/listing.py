@@ -287,7 +287,7 @@ def _read_changed(
     from dtscli.loader import load_file
 
     kb = KnowledgeBase(data_dir)  # for the rows' territories, sort keys and paths
-    kb._referential = index_referential(data_dir, Heads({}, {}, [], {}, head["locals"]))
+    kb._referential = index_referential(data_dir, head["locals"])
     taken = {row["id"] for part in kept.values() for row in part}
     for other in scheme_folders(data_dir, []):
         if other != folder:
@@ -327,14 +327,15 @@ def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[R
     return list(rows.values())
 
 
-def index_referential(data_dir: Path, heads: Heads) -> Any:
-    """The referential with the base's local territories, without loading the base."""
+def index_referential(data_dir: Path, local_areas: list[tuple[Any, ...]]) -> Any:
+    """The referential with the base's local territories (LocalArea fields, as the index
+    heads keep them), without loading the base."""
     from dtscli.cachedir import enabled, folder_for
     from dtscli.territories import LocalArea, cached_referential
 
     cache_folder = folder_for(data_dir) if enabled() else None
     referential = cached_referential(data_dir / "territories", cache_folder).derive()
-    for fields in heads.locals:
+    for fields in local_areas:
         referential.add_local(LocalArea(*fields))
     return referential
 
@@ -446,7 +447,7 @@ def list_command(
             validate_codes(depts, regions, heads.known)
             place, wanted = None, depts or None
             if territory is not None:
-                referential = index_referential(data_dir, heads)
+                referential = index_referential(data_dir, heads.locals)
                 place = referential.parse_territory(
                     territory, depts[0] if len(depts) == 1 else None
                 )

@@ -77,12 +77,9 @@ def classify(relative: Path | str) -> str | None:
     return "unexpected"
 
 
-def discover(
-    data_dir: Path, folders: dict[str, FolderStamp] | None = None
-) -> list[tuple[Path, str]]:
-    """Every data file with its kind, in a stable order (and, into `folders`, the stamp
-    of every folder looked into)."""
-    return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir, folders=folders)]
+def discover(data_dir: Path) -> list[tuple[Path, str]]:
+    """Every data file with its kind, in a stable order."""
+    return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir)]
 
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -110,6 +107,13 @@ def open_folder(folder: str) -> int | None:
     if not BY_DESCRIPTOR:
         return None
     return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def stat_in(folder: str, name: str, descriptor: int | None) -> os.stat_result:
+    """Stat a file of a folder, through the folder's descriptor when there is one."""
+    if descriptor is None:
+        return os.stat(os.path.join(folder, name))
+    return os.stat(name, dir_fd=descriptor)
 
 
 def scan(
@@ -153,12 +157,9 @@ def scan(
                     stamp = None
                     if stat:
                         try:
-                            if descriptor is None:
-                                stamp = stamp_of(entry.stat())
-                            else:
-                                stamp = stamp_of(os.stat(name, dir_fd=descriptor))
+                            stamp = stamp_of(stat_in(folder, name, descriptor))
                         except OSError:  # it vanished: no stamp
-                            pass
+                            stamp = None
                     found.append((prefix + name, kind_here, stamp))
         finally:
             if descriptor is not None:

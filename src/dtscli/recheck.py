@@ -42,6 +42,7 @@ from dtscli.loader import (
     scan,
     shown_path,
     stamp_of,
+    stat_in,
     validate_parsed,
 )
 from dtscli.yamlfile import parse_file
@@ -179,20 +180,13 @@ def changed_files(state: CheckState, data_dir: Path, since: float) -> tuple[Chan
                 if new_names is None:
                     return _changed_by_listing(state, data_dir, since)
                 for name in new_names:
-                    if descriptor is None:
-                        info = os.stat(os.path.join(folder_path, name))
-                    else:
-                        info = os.stat(name, dir_fd=descriptor)
-                    added.append((folder, name, stamp_of(info)))
+                    added.append((folder, name, stamp_of(stat_in(folder_path, name, descriptor))))
                 state.folders[folder] = tuple(Folder(stamp, is_racy(stamp[0], since), start, end))
                 state.folders_listed = True
             for number in range(start, end):
                 name = names[number]
                 try:
-                    if descriptor is None:
-                        info = os.stat(os.path.join(folder_path, name))
-                    else:
-                        info = os.stat(name, dir_fd=descriptor)
+                    info = stat_in(folder_path, name, descriptor)
                 except OSError:
                     return None  # the file is gone
                 if (
