@@ -16,9 +16,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dtscli.base.kb import KnowledgeBase
+from dtscli.base.loader import classify
 from dtscli.checks.runner import run_checks
-from dtscli.kb import KnowledgeBase
-from dtscli.loader import classify
 
 CASES = Path(__file__).parent / "check_cases"
 SHIPPED = Path(__file__).resolve().parent.parent / "data"

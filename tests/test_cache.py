@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dtscli.kb import KnowledgeBase
+from dtscli.base.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,10 +68,12 @@ def edit_keeping_size_and_time(path: Path) -> None:
 
 
 def test_check_sees_an_edit_that_keeps_size_and_time(base, tmp_path, monkeypatch):
-    from dtscli.checking import check_base
+    from dtscli.commands.check import check_base
 
     monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
-    assert check_base(base).count(__import__("dtscli.findings").findings.Severity.error) == 0
+    assert (
+        check_base(base).count(__import__("dtscli.data.findings").data.findings.Severity.error) == 0
+    )
     edit_keeping_size_and_time(base / "schemes/clsm/clsm-nice.yaml")
     report = check_base(base)
     assert [(f.rule, f.line) for f in report.findings if f.path.endswith("clsm-nice.yaml")] == [
@@ -90,7 +92,7 @@ def test_an_edit_right_after_caching_is_rehashed(base, tmp_path):
 
 
 def test_cache_is_dropped_when_the_code_changes(base, tmp_path, monkeypatch):
-    from dtscli import cache
+    from dtscli.cache import records as cache
 
     folder = tmp_path / "cache"
     KnowledgeBase.load(base, cache_dir=folder)
@@ -184,8 +186,8 @@ TERRITORY_QUERIES = [
 
 @pytest.mark.parametrize("args", TERRITORY_QUERIES)
 def test_territory_queries_from_the_index_match_the_base(base, tmp_path, monkeypatch, args):
-    from dtscli import listing
-    from dtscli.errors import DtsError
+    from dtscli.cache import listindex as listing
+    from dtscli.util.errors import DtsError
 
     monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("DTS_NO_CACHE", raising=False)
@@ -220,7 +222,7 @@ def test_territory_queries_from_the_index_match_the_base(base, tmp_path, monkeyp
 
 def listing_of(base: Path, capsys, **given) -> tuple[int, str, str]:
     """Exit code, rows (CSV) and problems of a `dts list` run in this process."""
-    from dtscli import listing
+    from dtscli.cache import listindex as listing
 
     options = {"types": [], "depts": [], "regions": [], "statuses": [], "territory": None}
     out = io.StringIO()
@@ -236,7 +238,7 @@ def edit_in_place(path: Path, old: str, new: str) -> None:
 
 
 def test_the_index_of_a_folder_follows_edits_file_by_file(base, tmp_path, monkeypatch, capsys):
-    from dtscli import listing
+    from dtscli.cache import listindex as listing
 
     monkeypatch.setenv("DTS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("DTS_NO_CACHE", raising=False)

@@ -9,7 +9,7 @@ import pytest
 
 from dtscli.checks.report import sarif_document, write_github, write_json, write_text
 from dtscli.checks.runner import Report
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "check-report.schema.json"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dtscli.base.loader import classify
 from dtscli.checks.runner import run_checks
-from dtscli.loader import classify
 
 from .check_harness import SHIPPED, TODAY, shipped_base
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from dtscli.checking import check_base
 from dtscli.checks.runner import Report
+from dtscli.commands.check import check_base
 
 from .conftest import copy_shipped
 from .test_check_property import mutated
@@ -236,7 +236,7 @@ def test_a_broken_state_file_is_ignored(shipped_copy, state, tmp_path):
 
 
 def test_many_edits_fold_the_delta_into_the_state(shipped_copy, state, tmp_path, monkeypatch):
-    from dtscli import checkstate
+    from dtscli.cache import checkstate
 
     monkeypatch.setattr(checkstate, "DELTA_LIMIT", 2)
     again(shipped_copy, state)
@@ -374,7 +374,7 @@ def test_a_file_removed_from_a_trusted_folder_is_seen(shipped_copy, state, tmp_p
 
 
 def test_an_edit_in_place_lists_no_folder(shipped_copy, state, tmp_path, monkeypatch):
-    from dtscli import recheck
+    from dtscli.cache import recheck
 
     age(shipped_copy)
     again(shipped_copy, state)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dtscli.export import CSV_COLUMNS, TABLES
-from dtscli.kb import KnowledgeBase
+from dtscli.base.kb import KnowledgeBase
+from dtscli.commands.export import CSV_COLUMNS, TABLES
 
 from .conftest import SHIPPED
 

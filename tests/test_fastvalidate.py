@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dtscli import formats, loader, models, vocab
-from dtscli.fastvalidate import QuickValidator, Unsure, derived_schemas, vouch
-from dtscli.views import view_of_model, view_of_validated
-from dtscli.yamlfile import parse_file
+from dtscli.base import loader
+from dtscli.base.yamlfile import parse_file
+from dtscli.cache.quickvalidate import QuickValidator, Unsure, derived_schemas, vouch
+from dtscli.cache.views import view_of_model, view_of_validated
+from dtscli.data import formats, models, vocab
 
 from .conftest import SHIPPED
 
@@ -103,7 +104,7 @@ def test_the_derived_schemas_need_no_pydantic():
     data = pickle.dumps(SCHEMAS)
     script = (
         "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
-        "print(any(m.startswith(('pydantic', 'dtscli.models')) for m in sys.modules))"
+        "print(any(m.startswith(('pydantic', 'dtscli.data.models')) for m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], input=data, capture_output=True, check=True

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from dtscli.canonical import key_order
-from dtscli.formatting import format_text
-from dtscli.loader import discover
-from dtscli.models import Scheme
+from dtscli.base.loader import discover
+from dtscli.commands.fmt import format_text
+from dtscli.data.canonical import key_order
+from dtscli.data.models import Scheme
 
 SCRAMBLED = """\
 # yaml-language-server: $schema=../../../schemas/scheme.schema.json

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dtscli.kb import KnowledgeBase
+from dtscli.base.kb import KnowledgeBase
 
 ALPES_MARITIMES_CLSM = {
     "Menton", "Grasse", "Carros", "Vence", "Valbonne", "Roquebrune-Cap-Martin",
@@ -115,7 +115,7 @@ def test_bad_filters_give_one_line(invoke, args, message):
 
 
 def test_library_query_matches_cli():
-    from dtscli.kb import SchemeQuery
+    from dtscli.base.kb import SchemeQuery
 
     kb = KnowledgeBase.load(__import__("tests.conftest").conftest.SHIPPED)
     found = kb.query(SchemeQuery(types=["CLS"], depts=["83"]))

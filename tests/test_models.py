@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from dtscli.models import Contact, Document, LegalText, Scheme, Status
+from dtscli.data.models import Contact, Document, LegalText, Scheme, Status
 
 VALID_SCHEME = {
     "id": "clsm-nice",

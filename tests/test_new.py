@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from dtscli import authoring
-from dtscli.checking import check_base
-from dtscli.findings import Severity
-from dtscli.formatting import format_text
+from dtscli.commands import new as authoring
+from dtscli.commands.check import check_base
+from dtscli.commands.fmt import format_text
+from dtscli.data.findings import Severity
 
 SOURCE = "ars-paca-webinaire-sante-mentale-qpv-2025"
 
@@ -166,7 +166,7 @@ def test_place_names_take_the_right_preposition():
 
 
 def test_a_department_scheme_is_named_by_its_code(mini):
-    from dtscli.kb import KnowledgeBase
+    from dtscli.base.kb import KnowledgeBase
 
     kb = KnowledgeBase.load(mini.root)
     assert authoring.suggest_id("PTSM", kb.referential.parse_territory("dept:06")) == "ptsm-06"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dtscli import jsonschemas, models
-from dtscli.canonical import key_order
-from dtscli.loader import classify, discover
+from dtscli.base.loader import classify, discover
+from dtscli.data import jsonschemas, models
+from dtscli.data.canonical import key_order
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

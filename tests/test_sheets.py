@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from dtscli import models, render, sheets
-from dtscli.errors import DtsError
-from dtscli.kb import KnowledgeBase
+from dtscli.base.kb import KnowledgeBase
+from dtscli.data import models
+from dtscli.sheets import context as sheets
+from dtscli.sheets import environment as render
+from dtscli.util.errors import DtsError
 
 from .conftest import ROOT, SHIPPED, MiniBase
 
@@ -495,7 +497,7 @@ def test_markdown_escaping_and_typography_units():
 
 
 def test_markdown_environment_escapes_values_not_template_text():
-    env = render.make_environment([ROOT / "templates"])
+    env = render.make_environment([ROOT / "src" / "dtscli" / "sheets" / "templates"])
     template = env.from_string("l'**ARS** {{ \"d'accord\" }} {{ x }} {{ x|lien }}")
     out = template.render(x="https://a.fr/?q=<b>|")
     assert out == "l'**ARS** d'accord https://a.fr/?q=\\<b\\>\\| <https://a.fr/?q=%3Cb%3E%7C>"

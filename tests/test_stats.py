@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dtscli import stats
-from dtscli.errors import DtsError
-from dtscli.kb import KnowledgeBase, SchemeQuery
+from dtscli.base.kb import KnowledgeBase, SchemeQuery
+from dtscli.commands import stats
+from dtscli.util.errors import DtsError
 
 NICE = "06088"
 CANNES = "06029"

@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dtscli.errors import DtsError
-from dtscli.kb import KnowledgeBase
-from dtscli.territories import Referential, fold
+from dtscli.base.kb import KnowledgeBase
+from dtscli.base.referential import Referential, fold
+from dtscli.util.errors import DtsError
 
 from .conftest import SHIPPED
 
@@ -106,7 +106,7 @@ def test_fold_matches_its_reference(text):
 
 
 def test_the_cached_referential_is_the_one_read_from_yaml(referential, tmp_path):
-    from dtscli.territories import cached_referential
+    from dtscli.base.referential import cached_referential
 
     first = cached_referential(SHIPPED / "territories", tmp_path)  # reads YAML, saves tables
     assert (tmp_path / "referential.marshal").exists()

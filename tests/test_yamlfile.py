@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from dtscli.findings import Severity
-from dtscli.yamlfile import parse_file
+from dtscli.base.yamlfile import parse_file
+from dtscli.data.findings import Severity
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:
@@ -71,7 +71,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
 
 
 def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
-    from dtscli import yamlfile
+    from dtscli.base import yamlfile
 
     monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 100)
     parsed = parse_file(write(tmp_path, "id: x\nnotes: " + "a" * 200 + "\n"))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from dtscli import __version__
-from dtscli.errors import DtsError
+from dtscli.util.errors import DtsError
 
 app = typer.Typer(
     name="dts",
@@ -92,8 +92,8 @@ def root(
 
 
 def _load(data_dir: Path | None):
-    from dtscli.kb import KnowledgeBase
-    from dtscli.paths import find_data_dir
+    from dtscli.base.kb import KnowledgeBase
+    from dtscli.base.layout import find_data_dir
 
     return KnowledgeBase.load(find_data_dir(data_dir))
 
@@ -127,8 +127,8 @@ def list_cmd(
 
     Examples: dts list --type CLSM --dept 06 · dts list --territory Nice --format json
     """
-    from dtscli import listing
-    from dtscli.paths import find_data_dir
+    from dtscli.base.layout import find_data_dir
+    from dtscli.cache import listindex as listing
 
     def action() -> None:
         _check_format(fmt, ("table", "json", "csv", "md"))
@@ -161,7 +161,7 @@ def show(
     data_dir: DataDir = None,
 ) -> None:
     """Show one record with its references resolved, or what covers a territory."""
-    from dtscli import commands
+    from dtscli.commands import show as commands
 
     def action() -> None:
         _check_format(fmt, ("text", "json"))
@@ -203,7 +203,7 @@ def check(
     Examples: dts check · dts check --changed-since origin/main --format github ·
     dts check data/schemes/clsm/clsm-nice.yaml
     """
-    from dtscli import checking
+    from dtscli.commands import check as checking
 
     def action() -> None:
         _check_format(fmt, ("text", "json", "github", "sarif"))
@@ -226,7 +226,7 @@ def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
 ) -> None:
     """List the rules of `dts check` with their severity, family and rationale."""
-    from dtscli import checking
+    from dtscli.commands import check as checking
 
     def action() -> None:
         _check_format(fmt, ("table", "json", "csv", "md"))
@@ -303,8 +303,9 @@ def sheet(
     Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·
     dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html
     """
-    from dtscli import render, sheets
-    from dtscli.commands import require_loadable
+    from dtscli.commands.show import require_loadable
+    from dtscli.sheets import context as sheets
+    from dtscli.sheets import environment as render
 
     def action() -> None:
         chosen = render.output_format(fmt, output)
@@ -322,7 +323,7 @@ def sheet(
         if output is None:
             typer.echo(text, nl=False)
             return
-        from dtscli.fileio import write_atomically
+        from dtscli.util.files import write_atomically
 
         try:
             changed = write_atomically(output, text)
@@ -390,7 +391,7 @@ def stats(
       dts stats gaps --region 93 --format csv > gaps.csv
       dts stats counts --by region --status active
     """
-    from dtscli import stats as steering
+    from dtscli.commands import stats as steering
 
     def action() -> None:
         steering.check_view(view)
@@ -442,7 +443,7 @@ def schema(
 
     Examples: dts schema -o schemas · dts schema scheme · dts schema -o schemas --check
     """
-    from dtscli import jsonschemas
+    from dtscli.data import jsonschemas
 
     def action() -> None:
         chosen = [jsonschemas.check_kind(kind) for kind in kinds or []] or None
@@ -513,8 +514,8 @@ def new_cmd(
       dts new CLSM --territory Toulon --name "…" --source DOC --as-of 2025-04-22
       dts new CLS --territory "La Garde" --dept 83 --status active --name "…" --source DOC
     """
-    from dtscli import authoring
-    from dtscli.loader import display_path
+    from dtscli.base.loader import display_path
+    from dtscli.commands import new as authoring
 
     def action() -> None:
         kb = _load(data_dir)
@@ -560,8 +561,8 @@ def fmt_cmd(
     Exit 1 when a file does not parse (it is left as it is), or with --check when a file
     would change. Examples: dts fmt · dts fmt --check · dts fmt --diff data/schemes/cls
     """
-    from dtscli import formatting
-    from dtscli.paths import find_data_dir
+    from dtscli.base.layout import find_data_dir
+    from dtscli.commands import fmt as formatting
 
     def action() -> None:
         try:
@@ -616,7 +617,8 @@ def export_cmd(
     Examples: dts export -o base.db · dts export --format csv --dept 06 -o clsm-06.csv ·
     dts export --format json --no-personal -o open-data.json
     """
-    from dtscli import commands, export
+    from dtscli.commands import export
+    from dtscli.commands import show as commands
 
     def action() -> None:
         target = None if output is None or str(output) == "-" else output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
 
 
 @declare(

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.findings import Finding, Severity
-from dtscli.formats import EMAIL_RE
+from dtscli.data.findings import Finding, Severity
+from dtscli.data.formats import EMAIL_RE
 
 PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
 
 
 @declare(

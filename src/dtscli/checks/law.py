@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.findings import Finding, Severity
-from dtscli.formats import MENTAL_HEALTH_AXIS
-from dtscli.vocab import french_date
+from dtscli.data.findings import Finding, Severity
+from dtscli.data.formats import MENTAL_HEALTH_AXIS
+from dtscli.data.vocab import french_date
 
 if TYPE_CHECKING:
-    from dtscli.loader import LoadedRecord
+    from dtscli.base.loader import LoadedRecord
 
 RULE = "cls-mental-health-axis"
 

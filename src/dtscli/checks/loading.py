@@ -2,7 +2,7 @@
 that they are listed, documented and configurable like the others."""
 
 from dtscli.checks.registry import declare_loader_rule
-from dtscli.findings import Severity
+from dtscli.data.findings import Severity
 
 E, W = Severity.error, Severity.warning
 

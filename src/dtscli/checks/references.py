@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.findings import Finding, Severity
-from dtscli.vocab import did_you_mean
+from dtscli.data.findings import Finding, Severity
+from dtscli.data.vocab import did_you_mean
 
 if TYPE_CHECKING:
-    from dtscli.loader import LoadedRecord
+    from dtscli.base.loader import LoadedRecord
 
 KIND_LABEL = {
     "contact": "contact",

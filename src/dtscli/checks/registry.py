@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from dtscli.loader import LoadedRecord
-    from dtscli.territories import Territory
+    from dtscli.base.loader import LoadedRecord
+    from dtscli.base.referential import Territory
 
 
 class IncompleteScope(Exception):

@@ -11,7 +11,7 @@ from typing import TextIO
 from dtscli import __version__
 from dtscli.checks.registry import Rule, all_rules
 from dtscli.checks.runner import Report
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github", "sarif")

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
-from dtscli.errors import DtsError
-from dtscli.findings import Finding, Severity
+from dtscli.data.findings import Finding, Severity
+from dtscli.util.errors import DtsError
 
 if TYPE_CHECKING:
-    from dtscli.kb import KnowledgeBase
+    from dtscli.base.kb import KnowledgeBase
 
 SUPPRESS_RE = re.compile(r"#\s*dts:\s*disable=([a-z0-9,\s-]+)")
 LEVELS = {"error", "warning", "info", "off"}
@@ -99,7 +99,7 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
     config.ignore = ignore
     for name, setting in (document.get("rules") or {}).items():
         if name not in rules:
-            from dtscli.loader import did_you_mean
+            from dtscli.base.loader import did_you_mean
 
             guess = did_you_mean(name, list(rules))
             hint = f" (did you mean {guess!r}?)" if guess else ""

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dtscli.findings import Finding, Severity
-from dtscli.vocab import did_you_mean
-from dtscli.yamlfile import ParsedFile, parse_file
+from dtscli.base.yamlfile import ParsedFile, parse_file
+from dtscli.data.findings import Finding, Severity
+from dtscli.data.vocab import did_you_mean
 
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
 
-    from dtscli.fastvalidate import QuickValidator
+    from dtscli.cache.quickvalidate import QuickValidator
 
 RECORD_FOLDERS: dict[str, str] = {
     "contacts": "contact",
@@ -222,7 +222,7 @@ def validate_parsed(
             return LoadedRecord(kind, view, parsed), parsed.findings
     from pydantic import ValidationError
 
-    from dtscli import models
+    from dtscli.data import models
 
     model = models.RECORD_MODELS[kind]
     try:

@@ -19,7 +19,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from dtscli import formats, vocab
+from dtscli.data import formats, vocab
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]

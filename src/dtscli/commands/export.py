@@ -31,12 +31,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dtscli import models
-from dtscli.canonical import key_order, nested_model
-from dtscli.errors import DtsError
-from dtscli.fileio import write_atomically
-from dtscli.kb import KnowledgeBase, SchemeQuery
-from dtscli.output import cell
+from dtscli.base.kb import KnowledgeBase, SchemeQuery
+from dtscli.data import models
+from dtscli.data.canonical import key_order, nested_model
+from dtscli.util.errors import DtsError
+from dtscli.util.files import write_atomically
+from dtscli.util.output import cell
 
 FORMATS = ("json", "csv", "sqlite")
 SUFFIXES = {

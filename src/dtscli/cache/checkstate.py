@@ -20,15 +20,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from dtscli import cachedir
+from dtscli.base.loader import FolderStamp, LoadedRecord, Stamp, classify, shown_path
+from dtscli.base.yamlfile import ParsedFile
+from dtscli.cache import store as cachedir
 from dtscli.checks.runner import CheckConfig
-from dtscli.findings import Finding, Severity
-from dtscli.loader import FolderStamp, LoadedRecord, Stamp, classify, shown_path
-from dtscli.yamlfile import ParsedFile
+from dtscli.data.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from dtscli.kb import KnowledgeBase
-    from dtscli.territories import Territory
+    from dtscli.base.kb import KnowledgeBase
+    from dtscli.base.referential import Territory
 
 STATE_FORMAT = 2
 STATE_FILE = "check-state.marshal"
@@ -275,15 +275,6 @@ def state_key(
     data_dir: Path, data_display: str, config: CheckConfig, today: dt.date
 ) -> tuple[Any, ...]:
     """Everything besides the record files that the findings depend on."""
-    here = os.path.dirname(__file__)
-    code = []
-    for folder in (here, os.path.join(here, "checks")):
-        with os.scandir(folder) as entries:  # os.scandir: Path.glob is several times slower
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    stat = entry.stat()
-                    code.append((entry.path, stat.st_size, stat.st_mtime_ns))
-    code.sort()
     referential = []
     for name in ("regions", "departements", "epci", "communes"):
         try:
@@ -300,7 +291,7 @@ def state_key(
     return (
         STATE_FORMAT,
         sys.version_info[:2],
-        tuple(code),
+        cachedir.code_fingerprint(),
         library_versions(),
         tuple(referential),
         repr(settings),
@@ -348,8 +339,8 @@ def save_whole(
         return
     import pickle
 
-    from dtscli.fastvalidate import derived_schemas
-    from dtscli.views import view_of_model
+    from dtscli.cache.quickvalidate import derived_schemas
+    from dtscli.cache.views import view_of_model
 
     data_display = kb.display(kb.data_dir)
     root = str(kb.data_dir)  # every file is data_dir / relative (loader.discover)
@@ -446,7 +437,7 @@ def territory_bytes(place: Territory | None) -> bytes:
 
 
 def territory_of(data: bytes) -> Territory | None:
-    from dtscli.territory import Territory
+    from dtscli.data.territory import Territory
 
     fields = marshal.loads(data)
     return None if fields is None else Territory(*fields)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from dtscli.describe import record_view, territory_view
-from dtscli.errors import DtsError
-from dtscli.findings import Severity
-from dtscli.kb import KnowledgeBase, SchemeQuery
-from dtscli.listing import (
+from dtscli.base.describe import record_view, territory_view
+from dtscli.base.kb import KnowledgeBase, SchemeQuery
+from dtscli.cache.listindex import (
     normalise_code,
     normalise_statuses,
     normalise_types,
@@ -17,8 +15,10 @@ from dtscli.listing import (
     scheme_row,
     write_list,
 )
-from dtscli.output import cell, dump_json
-from dtscli.vocab import did_you_mean
+from dtscli.data.findings import Severity
+from dtscli.data.vocab import did_you_mean
+from dtscli.util.errors import DtsError
+from dtscli.util.output import cell, dump_json
 
 __all__ = ["normalise_code", "normalise_statuses", "normalise_types"]
 

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dtscli.cachedir import (  # noqa: F401  (re-exported: callers use cache.enabled() ...)
+from dtscli.cache.store import (  # noqa: F401  (re-exported: callers use cache.enabled() ...)
     ENV_DIR,
     ENV_OFF,
     FORMAT,
     RACY_SECONDS,
-    SHAPING_MODULES,
     cache_root,
     code_fingerprint,
     enabled,

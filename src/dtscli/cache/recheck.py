@@ -18,21 +18,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dtscli.checks.registry import IncompleteScope
-from dtscli.checks.runner import CheckConfig, drop_suppressed, rule_findings
-from dtscli.checkstate import (
-    GLOBAL_KINDS,
-    CheckState,
-    FileState,
-    Folder,
-    as_row,
-    contribution,
-    is_racy,
-    open_state,
-    territory_of,
-)
-from dtscli.findings import Finding
-from dtscli.loader import (
+from dtscli.base.loader import (
     FolderStamp,
     LoadedRecord,
     Stamp,
@@ -45,10 +31,24 @@ from dtscli.loader import (
     stat_in,
     validate_parsed,
 )
-from dtscli.yamlfile import parse_file
+from dtscli.base.yamlfile import parse_file
+from dtscli.cache.checkstate import (
+    GLOBAL_KINDS,
+    CheckState,
+    FileState,
+    Folder,
+    as_row,
+    contribution,
+    is_racy,
+    open_state,
+    territory_of,
+)
+from dtscli.checks.registry import IncompleteScope
+from dtscli.checks.runner import CheckConfig, drop_suppressed, rule_findings
+from dtscli.data.findings import Finding
 
 if TYPE_CHECKING:
-    from dtscli.territories import Territory
+    from dtscli.base.referential import Territory
 
 
 class SavedScope:
@@ -293,7 +293,7 @@ def _recheck_files(
     """The new state of the changed and added files, re-read and re-checked (with, when
     files were added, the files whose broken references a new id may resolve); None if
     what they tell the rules about other files moved (then the whole base is checked)."""
-    from dtscli.fastvalidate import QuickValidator
+    from dtscli.cache.quickvalidate import QuickValidator
 
     quick = QuickValidator(state.schemas)
     # (file number or None for a new file, relative path, stamp, checked whatever its digest):

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dtscli import cachedir
-from dtscli.findings import Finding, Severity
+from dtscli.cache import store as cachedir
+from dtscli.data.findings import Finding, Severity
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dtscli.errors import DtsError
+from dtscli.util.errors import DtsError
 
 ENV_DATA = "DTS_DATA"
 

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from dtscli.views import view_of_validated
+from dtscli.cache.views import view_of_validated
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KNOWN_KEYS = {  # the schema keys `vouch` understands, by schema type
@@ -175,7 +175,7 @@ def derive(schema: Any) -> Any:
 
 def derived_schemas() -> dict[str, Any]:
     """The derived schema of every record kind (imports the models)."""
-    from dtscli import models
+    from dtscli.data import models
 
     return {
         kind: derive(model.__pydantic_core_schema__) for kind, model in models.RECORD_MODELS.items()

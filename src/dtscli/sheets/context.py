@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dtscli import models
-from dtscli.commands import normalise_code
-from dtscli.errors import DtsError
-from dtscli.kb import KnowledgeBase, SchemeQuery
-from dtscli.loader import LoadedRecord, did_you_mean
-from dtscli.render import family_label, fr_date, fr_join, fr_percent, status_label
-from dtscli.stats import COVERING_STATUSES  # the same rule as `dts stats coverage`
-from dtscli.territories import Territory, fold
+from dtscli.base.kb import KnowledgeBase, SchemeQuery
+from dtscli.base.loader import LoadedRecord, did_you_mean
+from dtscli.base.referential import Territory, fold
+from dtscli.commands.show import normalise_code
+from dtscli.commands.stats import COVERING_STATUSES  # the same rule as `dts stats coverage`
+from dtscli.data import models
+from dtscli.sheets.environment import family_label, fr_date, fr_join, fr_percent, status_label
+from dtscli.util.errors import DtsError
 
 Context = dict[str, Any]
 

@@ -8,10 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dtscli import models
-from dtscli.cache import RecordCache
-from dtscli.findings import Finding
-from dtscli.loader import (
+from dtscli.base.loader import (
     FolderStamp,
     LoadedRecord,
     Stamp,
@@ -21,8 +18,11 @@ from dtscli.loader import (
     stamp_of,
     validate_parsed,
 )
-from dtscli.territories import LocalArea, Referential, Territory, cached_referential, fold
-from dtscli.yamlfile import ParsedFile, parse_file
+from dtscli.base.referential import LocalArea, Referential, Territory, cached_referential, fold
+from dtscli.base.yamlfile import ParsedFile, parse_file
+from dtscli.cache.records import RecordCache
+from dtscli.data import models
+from dtscli.data.findings import Finding
 
 
 @dataclass
@@ -298,7 +298,7 @@ class KnowledgeBase:
         if query.statuses and scheme.status.value not in query.statuses:
             return False
         if query.text:
-            from dtscli.listing import search_text
+            from dtscli.cache.listindex import search_text
 
             if fold(query.text) not in search_text(scheme):
                 return False
@@ -319,7 +319,7 @@ class KnowledgeBase:
 
     def validate_codes(self, depts: Iterable[str], regions: Iterable[str]) -> None:
         """Refuse department or region codes the referential does not know."""
-        from dtscli.listing import validate_codes
+        from dtscli.cache.listindex import validate_codes
 
         referential = self.referential
         known = {"depts": set(referential.departements), "regions": set(referential.regions)}

@@ -30,13 +30,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from dtscli import models
-from dtscli.canonical import nested_model, sort_keys
-from dtscli.errors import DtsError
-from dtscli.fileio import write_atomically
-from dtscli.loader import classify, discover, display_path
-from dtscli.territories import REFERENTIAL_FILES
-from dtscli.yamlfile import CODE_WIDTHS
+from dtscli.base.loader import classify, discover, display_path
+from dtscli.base.referential import REFERENTIAL_FILES
+from dtscli.base.yamlfile import CODE_WIDTHS
+from dtscli.data import models
+from dtscli.data.canonical import nested_model, sort_keys
+from dtscli.util.errors import DtsError
+from dtscli.util.files import write_atomically
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATA_FOLDERS = frozenset({"schemes", "contacts", "legal", "documents", "territories"})

@@ -31,8 +31,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from dtscli.errors import DtsError
-from dtscli.vocab import MONTHS
+from dtscli.data.vocab import MONTHS
+from dtscli.util.errors import DtsError
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -295,7 +295,7 @@ def shipped_template_dirs(data_dir: Path | None) -> list[Path]:
         candidates.append(Path(os.environ[TEMPLATE_ENV]))
     if data_dir is not None:
         candidates.append(data_dir.resolve().parent / "templates")
-    candidates.append(Path(__file__).resolve().parents[2] / "templates")
+    candidates.append(Path(__file__).resolve().parent / "templates")
     found: list[Path] = []
     for folder in candidates:
         if folder.is_dir() and folder not in found:
@@ -448,7 +448,7 @@ def render_sheet(
 ) -> str:
     """A sheet as Markdown, a standalone HTML page, or its context as JSON."""
     if fmt == "json":
-        from dtscli.output import dump_json
+        from dtscli.util.output import dump_json
 
         buffer = io.StringIO()
         dump_json(context, buffer)

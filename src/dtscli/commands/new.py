@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dtscli import models
-from dtscli.commands import normalise_code, normalise_statuses, normalise_types
-from dtscli.errors import DtsError
-from dtscli.fileio import write_atomically
-from dtscli.kb import KnowledgeBase
-from dtscli.territories import Territory
-from dtscli.vocab import did_you_mean
+from dtscli.base.kb import KnowledgeBase
+from dtscli.base.referential import Territory
+from dtscli.commands.show import normalise_code, normalise_statuses, normalise_types
+from dtscli.data import models
+from dtscli.data.vocab import did_you_mean
+from dtscli.util.errors import DtsError
+from dtscli.util.files import write_atomically
 
 # ask(question, default) -> answer; None when there is nobody to ask (stdin is no terminal).
 Ask = Callable[[str, str | None], str]
@@ -317,7 +317,7 @@ def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:
     if scheme_type != "CLS":
         return ["# axes:  # thematic axes", "#   - id: axis-id", "#     name: Nom de l'axe"]
     from dtscli.checks.law import RULE, citation, legal_record_for
-    from dtscli.vocab import french_date
+    from dtscli.data.vocab import french_date
 
     law = legal_record_for(kb, RULE)
     since = (

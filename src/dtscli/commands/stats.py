@@ -26,18 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
-from dtscli import models
-from dtscli.commands import (
+from dtscli.base.kb import KnowledgeBase
+from dtscli.base.loader import did_you_mean
+from dtscli.base.referential import Referential, Territory
+from dtscli.commands.show import (
     normalise_code,
     normalise_statuses,
     normalise_types,
     require_loadable,
 )
-from dtscli.errors import DtsError
-from dtscli.kb import KnowledgeBase
-from dtscli.loader import did_you_mean
-from dtscli.output import dump_json, write_rows
-from dtscli.territories import Referential, Territory
+from dtscli.data import models
+from dtscli.util.errors import DtsError
+from dtscli.util.output import dump_json, write_rows
 
 VIEWS: tuple[str, ...] = ("summary", "counts", "completeness", "coverage", "gaps")
 LEVELS: tuple[str, ...] = ("dept", "region")

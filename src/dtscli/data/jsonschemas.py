@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dtscli import models
-from dtscli.canonical import key_order
-from dtscli.errors import DtsError
-from dtscli.fileio import write_atomically
-from dtscli.vocab import did_you_mean
+from dtscli.data import models
+from dtscli.data.canonical import key_order
+from dtscli.data.vocab import did_you_mean
+from dtscli.util.errors import DtsError
+from dtscli.util.files import write_atomically
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: tuple[str, ...] = tuple(models.RECORD_MODELS)

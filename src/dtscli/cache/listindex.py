@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from dtscli.errors import DtsError
-from dtscli.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
+from dtscli.data.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
+from dtscli.util.errors import DtsError
 
 INDEX_FORMAT = 5
 Row = dict[str, Any]
@@ -132,7 +132,7 @@ def public(row: Row) -> Row:
 
 
 def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
-    from dtscli.output import write_rows
+    from dtscli.util.output import write_rows
 
     noun = "scheme" if len(rows) == 1 else "schemes"
     write_rows([public(r) for r in rows], LIST_COLUMNS, fmt, footer=f"{len(rows)} {noun}", out=out)
@@ -166,14 +166,14 @@ def territories_key(data_dir: Path) -> tuple:
 
 
 def _index_path(data_dir: Path, folder: str, shard: str | None = None) -> Path:
-    from dtscli.cachedir import folder_for
+    from dtscli.cache.store import folder_for
 
     name = f"list-{folder}" if shard is None else f"list-{folder}@{shard}"
     return folder_for(data_dir) / f"{name}.marshal"
 
 
 def _fingerprint() -> str:
-    from dtscli.cachedir import code_fingerprint
+    from dtscli.cache.store import code_fingerprint
 
     return f"{INDEX_FORMAT}|{code_fingerprint()}"
 
@@ -200,7 +200,7 @@ class Heads(NamedTuple):
 
 def read_heads(data_dir: Path, folders: list[str]) -> Heads | None:
     """The heads of the folders' indexes, or None when any of them is stale."""
-    from dtscli import cachedir
+    from dtscli.cache import store as cachedir
 
     if not cachedir.enabled():
         return None
@@ -282,9 +282,9 @@ def _read_changed(
 ) -> list[Row] | None:
     """Rows of the changed files (their problems join `problems`), or None when one of
     them takes an id that another file holds."""
-    from dtscli.findings import Severity
-    from dtscli.kb import KnowledgeBase
-    from dtscli.loader import load_file
+    from dtscli.base.kb import KnowledgeBase
+    from dtscli.base.loader import load_file
+    from dtscli.data.findings import Severity
 
     kb = KnowledgeBase(data_dir)  # for the rows' territories, sort keys and paths
     kb._referential = index_referential(data_dir, head["locals"])
@@ -330,8 +330,8 @@ def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[R
 def index_referential(data_dir: Path, local_areas: list[tuple[Any, ...]]) -> Any:
     """The referential with the base's local territories (LocalArea fields, as the index
     heads keep them), without loading the base."""
-    from dtscli.cachedir import enabled, folder_for
-    from dtscli.territories import LocalArea, cached_referential
+    from dtscli.base.referential import LocalArea, cached_referential
+    from dtscli.cache.store import enabled, folder_for
 
     cache_folder = folder_for(data_dir) if enabled() else None
     referential = cached_referential(data_dir / "territories", cache_folder).derive()
@@ -351,7 +351,7 @@ def _read_index(path: Path) -> Any:
 
 
 def _write_index(path: Path, document: Any) -> None:
-    from dtscli.cachedir import write_cache_file
+    from dtscli.cache.store import write_cache_file
 
     write_cache_file(path, marshal.dumps(document))
 
@@ -378,8 +378,8 @@ def _write_shards(data_dir: Path, folder: str, head: dict, shards: dict[str, lis
 def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
     """Per scheme folder: a head file (key, problems, known codes, shard names) and one
     shard of rows per department, all keyed by the stamps taken before loading."""
-    from dtscli import cachedir
-    from dtscli.findings import Severity
+    from dtscli.cache import store as cachedir
+    from dtscli.data.findings import Severity
 
     if not cachedir.enabled():
         return
@@ -479,8 +479,8 @@ def _list_from_base(
     fmt: str,
     out: TextIO | None,
 ) -> int:
-    from dtscli.commands import build_query, load_problems
-    from dtscli.kb import KnowledgeBase
+    from dtscli.base.kb import KnowledgeBase
+    from dtscli.commands.show import build_query, load_problems
 
     folders = scheme_folders(data_dir, [])
     stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in folders}
@@ -499,8 +499,8 @@ def _list_from_base(
     write_index(kb, stamps, territories)
     rows = [scheme_row(kb, loaded) for loaded in kb.query(query)]
     if fmt == "json":
-        from dtscli.describe import record_view
-        from dtscli.output import dump_json
+        from dtscli.base.describe import record_view
+        from dtscli.util.output import dump_json
 
         views = [record_view(kb, kb.records["scheme"][row["id"]]) for row in rows]
         dump_json(views, out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dtscli.kb import KnowledgeBase
-from dtscli.loader import LoadedRecord
+from dtscli.base.kb import KnowledgeBase
+from dtscli.base.loader import LoadedRecord
 
 
 def territory_view(kb: KnowledgeBase, ref: str | None) -> dict[str, Any] | None:

@@ -17,19 +17,6 @@ FORMAT = 1
 RACY_SECONDS = 2.0  # a file modified this close to the save is re-hashed next time
 ENV_DIR = "DTS_CACHE_DIR"
 ENV_OFF = "DTS_NO_CACHE"
-SHAPING_MODULES = (
-    "models.py",
-    "loader.py",
-    "yamlfile.py",
-    "cache.py",
-    "findings.py",
-    "territories.py",
-    "territory.py",
-    "listing.py",
-    "vocab.py",
-    "formats.py",
-    "cachedir.py",
-)
 
 
 def write_cache_file(path: Path, data: bytes) -> None:
@@ -69,14 +56,22 @@ def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
 
 
 def code_fingerprint() -> str:
-    """Changes whenever the code that turns a file into a record may have changed."""
-    here = Path(__file__).parent
+    """Changes whenever any code of the package may have changed: every module of dtscli, found
+    by walking the package (nothing to keep up to date by hand), by size and modification time."""
+    package = os.path.dirname(os.path.dirname(__file__))
     parts = [__version__, str(FORMAT)]
-    for name in SHAPING_MODULES:
-        with contextlib.suppress(OSError):
-            stat = (here / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
+    pending = [package]
+    while pending:
+        folder = pending.pop()
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    relative = entry.path[len(package) :]
+                    parts.append(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}")
+                elif entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    pending.append(entry.path)
+    return "|".join(parts[:2] + sorted(parts[2:]))
 
 
 def sha1_hex(data: bytes) -> str:

@@ -7,7 +7,10 @@ import io
 import sys
 from pathlib import Path
 
-from dtscli import checkstate
+from dtscli.base.layout import find_data_dir
+from dtscli.base.loader import display_path
+from dtscli.cache import checkstate
+from dtscli.cache.recheck import recheck
 from dtscli.checks.registry import all_rules
 from dtscli.checks.report import write_report
 from dtscli.checks.runner import (
@@ -19,10 +22,7 @@ from dtscli.checks.runner import (
     shape,
     whole_base_findings,
 )
-from dtscli.errors import DtsError
-from dtscli.loader import display_path
-from dtscli.paths import find_data_dir
-from dtscli.recheck import recheck
+from dtscli.util.errors import DtsError
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -59,7 +59,7 @@ def check_base(
     if again is not None:
         found, files_checked = again.findings, again.files_checked
     else:
-        from dtscli.kb import KnowledgeBase
+        from dtscli.base.kb import KnowledgeBase
 
         kb = KnowledgeBase.load(data_dir, base=root, cache_dir=cache_dir, verify=True, save=False)
         found = whole_base_findings(kb, config, today, base)
@@ -102,7 +102,7 @@ def check_command(
     if output is not None:
         buffer = io.StringIO()
         write_report(report, fmt, buffer)
-        from dtscli.fileio import write_atomically
+        from dtscli.util.files import write_atomically
 
         write_atomically(output, buffer.getvalue())
         sys.stderr.write(f"wrote {output}\n")
@@ -132,6 +132,6 @@ def list_rules(fmt: str) -> None:
         ("options", "Options"),
         ("rationale", "Rationale"),
     )
-    from dtscli.output import write_rows
+    from dtscli.util.output import write_rows
 
     write_rows(rows, columns, fmt, footer=f"{len(rows)} rules")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from dtscli.errors import DtsError
-from dtscli.territory import Territory
-from dtscli.vocab import fold
+from dtscli.data.territory import Territory
+from dtscli.data.vocab import fold
+from dtscli.util.errors import DtsError
 
 REFERENTIAL_FILES = ("regions", "departements", "epci", "communes")
 
@@ -321,7 +321,7 @@ def cached_referential(folder: Path, cache_folder: Path | None) -> Referential:
     name index as much again; reading the tables back, a few hundredths."""
     import marshal
 
-    from dtscli import cachedir
+    from dtscli.cache import store as cachedir
 
     if cache_folder is None:
         return Referential.load(folder)

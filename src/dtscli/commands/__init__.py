@@ -1,0 +1,1 @@
+"""One module per command, each with the logic the command line calls."""

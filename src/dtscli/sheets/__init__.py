@@ -1,0 +1,1 @@
+"""Fact sheets: their contexts, the Jinja environment, and the templates (package data)."""

@@ -1,0 +1,1 @@
+"""Small helpers every layer may use: the error type, safe file writing, tabular output."""
