@@ -19,7 +19,7 @@ app = typer.Typer(
     help="A knowledge base of French démarches territoriales de santé "
     "(CLS, CLSM, ASV, PTSM, CPTS, DAC): query, check and publish it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: typer builds it without new imports
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -80,6 +80,15 @@ def root(
         bool,
         typer.Option("--no-cache", envvar="DTS_NO_CACHE", help="Read every file, save nothing."),
     ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Dossier de la base, pour toutes les commandes "
+            "(une commande peut en nommer un autre après son nom).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """dts: démarches territoriales de santé."""
     import os
@@ -89,6 +98,8 @@ def root(
         os.environ["DTS_CACHE_DIR"] = str(cache_dir)
     if no_cache:
         os.environ["DTS_NO_CACHE"] = "1"
+    if data_dir is not None:  # read by every command's --data-dir (envvar): given after, it wins
+        os.environ["DTS_DATA"] = str(data_dir)
 
 
 def _load(data_dir: Path | None):
@@ -194,6 +205,14 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Ne signaler que les fichiers indexés pour le prochain commit, et toute "
+            "référence cassée si un fichier est supprimé ou renommé (le crochet pre-commit).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Check the knowledge base: YAML, schema, identity, references, scale, law, dates,
@@ -215,6 +234,7 @@ def check(
             changed_since=changed_since,
             today=today,
             output=output,
+            staged=staged,
         )
         raise typer.Exit(code)
 

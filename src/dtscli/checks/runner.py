@@ -126,9 +126,13 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
 # ------------------------------------------------------------------ selection of files
 
 
-def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
+def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
     """Files git says changed since `ref` (committed, staged, unstaged, untracked), and
-    whether any was deleted."""
+    whether any was deleted or renamed away. `ref` None: the changes staged for the next
+    commit, against HEAD (every staged file before the first commit) — what a pre-commit
+    hook checks."""
+    against = ["--cached"] if ref is None else [ref]
+    what = "the staged changes" if ref is None else repr(ref)
 
     def git(*args: str) -> list[str]:
         try:
@@ -141,12 +145,12 @@ def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
             raise DtsError(f"--changed-since needs git: {error.strerror}") from error
         if result.returncode != 0:
             message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-            raise DtsError(f"git cannot compare with {ref!r}: {message}")
+            raise DtsError(f"git cannot compare {what}: {message}")
         return [line for line in result.stdout.splitlines() if line]
 
-    changed = git("diff", "--name-only", "--diff-filter=ACMRT", ref, "--")
-    untracked = git("ls-files", "--others", "--exclude-standard")
-    deleted = git("diff", "--name-only", "--diff-filter=D", ref, "--")
+    changed = git("diff", "--name-only", "--diff-filter=ACMRT", *against, "--")
+    untracked = git("ls-files", "--others", "--exclude-standard") if ref is not None else []
+    deleted = git("diff", "--name-only", "--no-renames", "--diff-filter=D", *against, "--")
     return {(repo / name).resolve() for name in changed + untracked}, bool(deleted)
 
 
