@@ -671,6 +671,89 @@ def export_cmd(
 # ---- authoring: schema, new, fmt, export ---- end
 
 
+# ---- dts init (issue: a data repository) ---- begin
+@app.command("init")
+def init_cmd(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Dossier du nouveau dépôt de données.")
+    ],
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Base dont copier le référentiel des territoires, les types de démarche, les "
+            "textes juridiques et leurs documents (défaut : la base trouvée comme d'habitude).",
+            show_default=False,
+        ),
+    ] = None,
+    no_reference: Annotated[
+        bool,
+        typer.Option("--no-reference", help="Ne copier aucune fiche : les dossiers seuls."),
+    ] = False,
+    title: Annotated[
+        str, typer.Option(help="Titre du README.")
+    ] = "Base des démarches territoriales de santé",
+    hook_repo: Annotated[
+        str | None,
+        typer.Option(help="Dépôt git de dts pour pre-commit (défaut : le dépôt officiel)."),
+    ] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(help="Étiquette de dts pour pre-commit (défaut : celle de cette version)."),
+    ] = None,
+    branch: Annotated[str, typer.Option(help="Branche principale du dépôt.")] = "main",
+    data_dir: DataDir = None,
+) -> None:
+    """Crée un dépôt de données vérifié par dts : dossiers, README des contributeurs,
+    crochet pre-commit, workflow GitHub (vérification et SARIF), schémas JSON pour
+    l'éditeur, .editorconfig. N'écrase aucun fichier.
+
+    Exemples : dts init ma-base · dts init ma-base --from ../dts/data
+    """
+    from dtscli.about import REPOSITORY
+    from dtscli.commands import init
+
+    def action() -> None:
+        source = None
+        if not no_reference:
+            source = reference
+            if source is None:
+                from dtscli.base.layout import find_data_dir
+
+                try:
+                    source = find_data_dir(data_dir)
+                except DtsError:
+                    source = None
+        chosen = init.plan(
+            title=title,
+            hook_repo=hook_repo or REPOSITORY,
+            rev=rev,
+            branch=branch,
+            reference=source,
+        )
+        written = init.write(directory, chosen)
+        typer.echo(f"{len(written)} fichiers écrits dans {directory}", err=True)
+        if chosen.reference is not None:
+            typer.echo(
+                f"{chosen.copied} fiches de référence copiées de {chosen.reference}", err=True
+            )
+        else:
+            typer.echo(
+                "aucune fiche de référence : ajoutez le référentiel des territoires "
+                "(dts init --from CHEMIN/data) avant dts check",
+                err=True,
+            )
+        typer.echo(
+            f"ensuite : cd {directory} && git init && pip install pre-commit && pre-commit install",
+            err=True,
+        )
+
+    _run(action)
+
+
+# ---- dts init ---- end
+
+
 def _exit_at_once(code: object) -> None:
     """End the process without the interpreter's teardown, which frees every object one by
     one: after a check of a national base that is time spent on nothing. Files are already
