@@ -48,6 +48,27 @@ def data_version(data_dir: Path) -> str:
     return found["commit"] + ("+modifications" if found["modified"] else "")
 
 
+def data_source(data_dir: Path) -> dict[str, str]:
+    """Where the data comes from: the git remote of its repository (without credentials),
+    else the folder; each record cites its own documents in `sources`."""
+    import re
+    import subprocess
+
+    source = {"title": "Base de connaissances dts : fiches YAML, chacune avec ses sources"}
+    try:
+        remote = subprocess.run(
+            ["git", "-C", str(data_dir), "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        remote = ""
+    source["path"] = re.sub(r"//[^/@]*@", "//", remote) if remote else data_dir.resolve().name
+    return source
+
+
 def export_metadata(data_dir: Path, today: dt.date | None = None) -> dict[str, Any]:
     """What every export says about itself: title, version of the data and of dts, the date
     it was made, its licence and where it comes from."""
@@ -57,11 +78,6 @@ def export_metadata(data_dir: Path, today: dt.date | None = None) -> dict[str, A
         "version": data_version(data_dir),
         "created": (today or dt.date.today()).isoformat(),
         "licenses": [dict(DATA_LICENCE)],
-        "sources": [
-            {
-                "title": "Base de connaissances dts (fichiers YAML sourcés)",
-                "path": DOCUMENTATION,
-            }
-        ],
+        "sources": [data_source(data_dir)],
         "generator": f"dts {__version__}",
     }

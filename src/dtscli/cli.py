@@ -603,7 +603,12 @@ def export_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="json, csv or sqlite (default: from -o).", show_default=False
+            "--format",
+            "-f",
+            help="json, csv, sqlite, datapackage (un dossier : CSV et datapackage.json), "
+            "csl-json, ris or bibtex (the documents; --type keeps those about a type). "
+            "Default: from -o.",
+            show_default=False,
         ),
     ] = None,
     output: Annotated[
@@ -628,6 +633,15 @@ def export_cmd(
         bool,
         typer.Option("--excel", help="CSV for Excel in French: UTF-8 with BOM, `;` separators."),
     ] = False,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            help="Avec --format sqlite : écrire aussi ce metadata.json pour Datasette (titres, "
+            "descriptions, licence, source).",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Export the base for other tools: JSON (every record kind), CSV (one row per scheme,
@@ -645,6 +659,8 @@ def export_cmd(
         chosen = export.choose_format(fmt, target)
         if excel and chosen != "csv":
             raise DtsError("--excel is for the CSV format")
+        if metadata is not None and chosen != "sqlite":
+            raise DtsError("--metadata accompagne le format sqlite (Datasette)")
         kb = _load(data_dir)
         commands.require_loadable(kb)
         query = commands.build_query(
@@ -657,10 +673,15 @@ def export_cmd(
             text=text,
         )
         dataset = export.collect(kb, query, personal=not no_personal)
-        written, changed = export.export(dataset, chosen, target, excel=excel)
+        written, changed = export.export(dataset, chosen, target, excel=excel, types=query.types)
         if written is not None:
             sys.stdout.write(written)
             return
+        if metadata is not None and target is not None:
+            from dtscli.commands.datapackage import write_datasette_metadata
+
+            write_datasette_metadata(dataset, target, metadata)
+            typer.echo(f"wrote {metadata}", err=True)
         schemes = len(dataset.records["schemes"])
         state = "wrote" if changed else "unchanged:"
         typer.echo(f"{state} {target} ({schemes} schemes, {dataset.count()} records)", err=True)
