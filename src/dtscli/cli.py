@@ -792,6 +792,10 @@ def _exit_at_once(code: object) -> None:
 
 def main() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
+    if sys.stderr.isatty():  # progress bars for long work, on a terminal only
+        from dtscli.util.progress import enable
+
+        enable()
     try:
         app()
     except SystemExit as done:

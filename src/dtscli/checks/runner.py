@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.errors import DtsError
+from dtscli.util.progress import track
 
 if TYPE_CHECKING:
     from dtscli.base.kb import KnowledgeBase
@@ -210,7 +211,7 @@ def rule_findings(
     the base rules find). A rule that crashes becomes an internal-error finding."""
     context = Context(today=today or dt.date.today(), options=config.options)
     found: list[Finding] = []
-    for rule in all_rules().values():
+    for rule in track(list(all_rules().values()), "Règles de vérification"):
         if rule.check is None or config.severities.get(rule.name) == "off":
             continue
         if rule.base and not whole_base:
