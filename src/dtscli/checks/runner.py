@@ -133,7 +133,7 @@ def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
     commit, against HEAD (every staged file before the first commit) — what a pre-commit
     hook checks."""
     against = ["--cached"] if ref is None else [ref]
-    what = "the staged changes" if ref is None else repr(ref)
+    what = "list the staged changes" if ref is None else f"compare with {ref!r}"
 
     def git(*args: str) -> list[str]:
         try:
@@ -146,7 +146,7 @@ def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
             raise DtsError(f"--changed-since needs git: {error.strerror}") from error
         if result.returncode != 0:
             message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-            raise DtsError(f"git cannot compare {what}: {message}")
+            raise DtsError(f"git cannot {what}: {message}")
         return [line for line in result.stdout.splitlines() if line]
 
     changed = git("diff", "--name-only", "--diff-filter=ACMRT", *against, "--")
