@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(row)  # no target: the place is resolved on the referential first
 
     check = [dts, "check", "--data-dir", str(base)]
-    schemas = ROOT / "schemas"
+    schemas = ROOT / "src" / "dtscli" / "schemas"
     checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     if checker and all((schemas / f"{kind}.schema.json").exists() for kind in SCHEMA_OF.values()):
         # one call per record kind, all of them run (`;`: some files are invalid on purpose)

@@ -139,6 +139,37 @@ def test_changed_since_keeps_broken_references_after_a_deletion(invoke, repo):
     ]
 
 
+def test_changed_since_sees_a_rename_as_a_deletion(invoke, repo):
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "mv", "data/contacts/reseda.yaml", "data/contacts/reseda-2.yaml"],
+                   check=True)  # fmt: skip
+    moved = repo / "data/contacts/reseda-2.yaml"
+    moved.write_text(moved.read_text().replace("id: reseda", "id: reseda-2"))
+    code, found = findings(invoke, repo, "--changed-since", "HEAD")
+    assert code == 1
+    assert ("data/schemes/cls/cls-pays-cevennes.yaml", "ref-contact") in {
+        (f["path"], f["rule"]) for f in found
+    }
+
+
+def test_staged_reports_what_the_commit_changes(invoke, repo):
+    git = ["git", "-C", str(repo)]
+    (repo / "data/schemes/cls/cls-test.yaml").write_text(BAD_CLS, encoding="utf-8")
+    code, found = findings(invoke, repo, "--staged")
+    assert (code, found) == (0, [])  # not staged: not in the commit
+    subprocess.run([*git, "add", "data/schemes/cls/cls-test.yaml"], check=True)
+    code, found = findings(invoke, repo, "--staged")
+    assert code == 1 and {f["path"] for f in found} == {"data/schemes/cls/cls-test.yaml"}
+    subprocess.run([*git, "reset", "-q"], check=True)
+    subprocess.run([*git, "rm", "-q", "data/contacts/reseda.yaml"], check=True)
+    code, found = findings(invoke, repo, "--staged")
+    assert ("data/schemes/cls/cls-pays-cevennes.yaml", "ref-contact") in {
+        (f["path"], f["rule"]) for f in found
+    }
+    both = invoke("check", "--staged", "--changed-since", "HEAD", data=repo / "data")
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
 def test_changed_since_with_a_bad_ref(invoke, repo):
     result = invoke("check", "--changed-since", "no-such-ref", data=repo / "data")
     assert result.exit_code == 2 and "git cannot compare with 'no-such-ref'" in result.stderr

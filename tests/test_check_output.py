@@ -11,7 +11,7 @@ from dtscli.checks.report import sarif_document, write_github, write_json, write
 from dtscli.checks.runner import Report
 from dtscli.data.findings import Finding, Severity
 
-SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "check-report.schema.json"
+SCHEMA = Path(__file__).resolve().parent.parent / "src/dtscli/schemas/check-report.schema.json"
 
 REPORT = Report(
     [
@@ -120,3 +120,74 @@ def test_rules_lists_every_rule_with_rationale(invoke):
     assert {rule["severity"] for rule in rules} == {"error", "warning", "info"}
     law = next(rule for rule in rules if rule["name"] == "cls-mental-health-axis")
     assert law["legal"] == "loi-2022-217"
+
+
+# ---------------------------------------------------------------- SARIF against its clients
+
+
+def test_sarif_rules_have_names_apart_from_ids_and_documentation():
+    run = sarif_document(REPORT)["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["informationUri"].startswith("https://")
+    for rule in driver["rules"]:
+        assert rule["name"].casefold() != rule["id"].casefold()
+        assert rule["helpUri"].startswith("https://")
+    names = {rule["id"]: rule["name"] for rule in driver["rules"]}
+    assert names["cls-mental-health-axis"] == "ClsMentalHealthAxis"
+    assert names["layout"] == "LayoutCheck"
+
+
+def test_sarif_uri_of_a_file_outside_the_working_directory(tmp_path):
+    outside = Report(
+        [Finding(str(tmp_path / "data dé/schemes/x.yaml"), 2, 1, "schema", Severity.error, "m")],
+        files_checked=1,
+        data_dir=str(tmp_path / "data dé"),
+    )
+    location = sarif_document(outside)["runs"][0]["results"][0]["locations"][0]
+    artifact = location["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (tmp_path / "data dé/schemes/x.yaml").as_uri()}
+    assert artifact["uri"].startswith("file:///") and "%20d%C3%A9" in artifact["uri"]
+    inside = sarif_document(REPORT)["runs"][0]["results"][1]["locations"][0]
+    assert inside["physicalLocation"]["artifactLocation"] == {
+        "uri": "data/contacts/a%2Cb.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_sarif_multitool_validates_the_report(invoke, tmp_path, monkeypatch, where):
+    """The SARIF Multitool (Microsoft's validator, from npm) finds no error or warning, the
+    data inside the working directory or outside it (SARIF1004 was the problem there)."""
+    from .conftest import SHIPPED, copy_shipped
+    from .tools import sarif_multitool
+
+    tool = sarif_multitool()
+    if where == "outside":
+        data = copy_shipped(tmp_path / "elsewhere" / "data")
+        monkeypatch.chdir(Path(__file__).parent)
+    else:
+        data = SHIPPED
+        monkeypatch.chdir(SHIPPED.parent)
+    report = tmp_path / "dts.sarif"
+    result = invoke("check", "--format", "sarif", "-o", str(report), "--today", "2026-11-24",
+                    data=data)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(report.read_text())["runs"][0]["results"]
+    }
+    assert uris and all(u.startswith("file:///") == (where == "outside") for u in uris)
+    import subprocess
+
+    checked = subprocess.run(
+        [str(tool), "validate", "--output", str(tmp_path / "validation.sarif"), str(report)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    validation = json.loads((tmp_path / "validation.sarif").read_text(encoding="utf-8-sig"))
+    problems = [
+        (r["ruleId"], r["message"].get("arguments"))
+        for r in validation["runs"][0]["results"]
+        if r.get("level", "warning") in ("error", "warning")
+    ]
+    assert problems == []

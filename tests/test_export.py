@@ -43,7 +43,9 @@ def test_json_holds_every_record_kind(invoke, shipped_kb, tmp_path):
     result = invoke("export", "--format", "json", "-o", str(target))
     assert result.exit_code == 0, result.output
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert set(data) == {*TABLES.values(), "territories"}
+    assert set(data) == {"metadata", *TABLES.values(), "territories"}
+    assert data["metadata"]["licenses"][0]["name"] == "etalab-2.0"
+    assert data["metadata"]["version"] and data["metadata"]["created"]
     for kind, table in TABLES.items():
         assert len(data[table]) == len(shipped_kb.of_kind(kind)), table
     nice = next(s for s in data["schemes"] if s["id"] == "clsm-nice")
@@ -129,8 +131,17 @@ def test_sqlite_has_tables_keys_indexes_and_links(invoke, shipped_kb, tmp_path):
     assert list(target.parent.glob(".*.tmp")) == []
     db = sqlite3.connect(target)
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {*TABLES.values(), "sources", "territories", "territory_depts"} <= tables
-    assert {"scheme_axes", "scheme_related", "scheme_type_legal_basis"} <= tables
+    assert {*TABLES.values(), "territories", "territory_depts", "metadata"} <= tables
+    assert {"scheme_axes", "scheme_related", "scheme_type_legal_basis", "scheme_sources"} <= tables
+    views = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='view'")}
+    assert views == {"sources"}
+    to_documents = {
+        (row[2], row[3]) for row in db.execute("PRAGMA foreign_key_list(scheme_sources)")
+    }
+    assert to_documents == {("schemes", "scheme_id"), ("documents", "document")}
+    about = dict(db.execute("SELECT key, value FROM metadata"))
+    assert about["licence"] == "Licence Ouverte / Open Licence version 2.0"
+    assert about["version"] and about["created"] and about["generator"].startswith("dts ")
     for table in TABLES.values():
         keys = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")') if row[5]]
         assert keys == ["id"], table

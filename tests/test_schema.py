@@ -19,7 +19,7 @@ from dtscli.data import jsonschemas, models
 from dtscli.data.canonical import key_order
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "schemas"
+SCHEMAS = ROOT / "src" / "dtscli" / "schemas"
 SHIPPED = ROOT / "data"
 CASES = Path(__file__).parent / "check_cases"
 
@@ -52,7 +52,7 @@ def check_jsonschema(kind: str, files: list[Path]) -> dict:
 def test_committed_schemas_match_the_models(kind):
     committed = (SCHEMAS / jsonschemas.file_name(kind)).read_text(encoding="utf-8")
     assert committed == jsonschemas.render(kind), (
-        f"schemas/{jsonschemas.file_name(kind)} is out of date: run `dts schema -o schemas`"
+        f"{jsonschemas.file_name(kind)} is out of date: run `dts schema -o src/dtscli/schemas`"
     )
 
 

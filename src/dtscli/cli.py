@@ -19,7 +19,7 @@ app = typer.Typer(
     help="A knowledge base of French démarches territoriales de santé "
     "(CLS, CLSM, ASV, PTSM, CPTS, DAC): query, check and publish it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: typer builds it without new imports
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -80,6 +80,15 @@ def root(
         bool,
         typer.Option("--no-cache", envvar="DTS_NO_CACHE", help="Read every file, save nothing."),
     ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Dossier de la base, pour toutes les commandes "
+            "(une commande peut en nommer un autre après son nom).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """dts: démarches territoriales de santé."""
     import os
@@ -89,6 +98,8 @@ def root(
         os.environ["DTS_CACHE_DIR"] = str(cache_dir)
     if no_cache:
         os.environ["DTS_NO_CACHE"] = "1"
+    if data_dir is not None:  # read by every command's --data-dir (envvar): given after, it wins
+        os.environ["DTS_DATA"] = str(data_dir)
 
 
 def _load(data_dir: Path | None):
@@ -194,6 +205,14 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Ne signaler que les fichiers indexés pour le prochain commit, et toute "
+            "référence cassée si un fichier est supprimé ou renommé (le crochet pre-commit).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Check the knowledge base: YAML, schema, identity, references, scale, law, dates,
@@ -215,6 +234,7 @@ def check(
             changed_since=changed_since,
             today=today,
             output=output,
+            staged=staged,
         )
         raise typer.Exit(code)
 
@@ -583,7 +603,12 @@ def export_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="json, csv or sqlite (default: from -o).", show_default=False
+            "--format",
+            "-f",
+            help="json, csv, sqlite, datapackage (un dossier : CSV et datapackage.json), "
+            "csl-json, ris or bibtex (the documents; --type keeps those about a type). "
+            "Default: from -o.",
+            show_default=False,
         ),
     ] = None,
     output: Annotated[
@@ -608,6 +633,15 @@ def export_cmd(
         bool,
         typer.Option("--excel", help="CSV for Excel in French: UTF-8 with BOM, `;` separators."),
     ] = False,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            help="Avec --format sqlite : écrire aussi ce metadata.json pour Datasette (titres, "
+            "descriptions, licence, source).",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Export the base for other tools: JSON (every record kind), CSV (one row per scheme,
@@ -625,6 +659,8 @@ def export_cmd(
         chosen = export.choose_format(fmt, target)
         if excel and chosen != "csv":
             raise DtsError("--excel is for the CSV format")
+        if metadata is not None and chosen != "sqlite":
+            raise DtsError("--metadata accompagne le format sqlite (Datasette)")
         kb = _load(data_dir)
         commands.require_loadable(kb)
         query = commands.build_query(
@@ -637,10 +673,15 @@ def export_cmd(
             text=text,
         )
         dataset = export.collect(kb, query, personal=not no_personal)
-        written, changed = export.export(dataset, chosen, target, excel=excel)
+        written, changed = export.export(dataset, chosen, target, excel=excel, types=query.types)
         if written is not None:
             sys.stdout.write(written)
             return
+        if metadata is not None and target is not None:
+            from dtscli.commands.datapackage import write_datasette_metadata
+
+            write_datasette_metadata(dataset, target, metadata)
+            typer.echo(f"wrote {metadata}", err=True)
         schemes = len(dataset.records["schemes"])
         state = "wrote" if changed else "unchanged:"
         typer.echo(f"{state} {target} ({schemes} schemes, {dataset.count()} records)", err=True)
@@ -649,6 +690,89 @@ def export_cmd(
 
 
 # ---- authoring: schema, new, fmt, export ---- end
+
+
+# ---- dts init (issue: a data repository) ---- begin
+@app.command("init")
+def init_cmd(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Dossier du nouveau dépôt de données.")
+    ],
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Base dont copier le référentiel des territoires, les types de démarche, les "
+            "textes juridiques et leurs documents (défaut : la base trouvée comme d'habitude).",
+            show_default=False,
+        ),
+    ] = None,
+    no_reference: Annotated[
+        bool,
+        typer.Option("--no-reference", help="Ne copier aucune fiche : les dossiers seuls."),
+    ] = False,
+    title: Annotated[
+        str, typer.Option(help="Titre du README.")
+    ] = "Base des démarches territoriales de santé",
+    hook_repo: Annotated[
+        str | None,
+        typer.Option(help="Dépôt git de dts pour pre-commit (défaut : le dépôt officiel)."),
+    ] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(help="Étiquette de dts pour pre-commit (défaut : celle de cette version)."),
+    ] = None,
+    branch: Annotated[str, typer.Option(help="Branche principale du dépôt.")] = "main",
+    data_dir: DataDir = None,
+) -> None:
+    """Crée un dépôt de données vérifié par dts : dossiers, README des contributeurs,
+    crochet pre-commit, workflow GitHub (vérification et SARIF), schémas JSON pour
+    l'éditeur, .editorconfig. N'écrase aucun fichier.
+
+    Exemples : dts init ma-base · dts init ma-base --from ../dts/data
+    """
+    from dtscli.about import REPOSITORY
+    from dtscli.commands import init
+
+    def action() -> None:
+        source = None
+        if not no_reference:
+            source = reference
+            if source is None:
+                from dtscli.base.layout import find_data_dir
+
+                try:
+                    source = find_data_dir(data_dir)
+                except DtsError:
+                    source = None
+        chosen = init.plan(
+            title=title,
+            hook_repo=hook_repo or REPOSITORY,
+            rev=rev,
+            branch=branch,
+            reference=source,
+        )
+        written = init.write(directory, chosen)
+        typer.echo(f"{len(written)} fichiers écrits dans {directory}", err=True)
+        if chosen.reference is not None:
+            typer.echo(
+                f"{chosen.copied} fiches de référence copiées de {chosen.reference}", err=True
+            )
+        else:
+            typer.echo(
+                "aucune fiche de référence : ajoutez le référentiel des territoires "
+                "(dts init --from CHEMIN/data) avant dts check",
+                err=True,
+            )
+        typer.echo(
+            f"ensuite : cd {directory} && git init && pip install pre-commit && pre-commit install",
+            err=True,
+        )
+
+    _run(action)
+
+
+# ---- dts init ---- end
 
 
 def _exit_at_once(code: object) -> None:
@@ -668,6 +792,10 @@ def _exit_at_once(code: object) -> None:
 
 def main() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
+    if sys.stderr.isatty():  # progress bars for long work, on a terminal only
+        from dtscli.util.progress import enable
+
+        enable()
     try:
         app()
     except SystemExit as done:

@@ -23,6 +23,7 @@ from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.cache.records import RecordCache
 from dtscli.data import models
 from dtscli.data.findings import Finding
+from dtscli.util.progress import track
 
 
 @dataclass
@@ -79,7 +80,8 @@ class KnowledgeBase:
         kb = cls(data_dir, base)
         kb.loaded_at = time.time()
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
-        for relative, kind, _ in scan(data_dir, folders=kb.folders):
+        files = scan(data_dir, folders=kb.folders)
+        for relative, kind, _ in track(files, "Lecture de la base"):  # a bar after 1 s
             kb.add_file(data_dir / relative, kind, cache, verify, relative)
         if save:  # `dts check` saves once, after the rules, with the positions they needed
             cache.save()

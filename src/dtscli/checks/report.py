@@ -1,6 +1,6 @@
 """Reporters for `dts check`: text for people, JSON, GitHub workflow commands, SARIF 2.1.0.
 
-The JSON report is a stable interface (schema: schemas/check-report.schema.json):
+The JSON report is a stable interface (schema: src/dtscli/schemas/check-report.schema.json):
 bump REPORT_VERSION on any incompatible change.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from dtscli import __version__
+from dtscli.about import DOCUMENTATION, RULES_DOCUMENTATION
 from dtscli.checks.registry import Rule, all_rules
 from dtscli.checks.runner import Report
 from dtscli.data.findings import Finding, Severity
@@ -107,6 +108,25 @@ def write_github(report: Report, out: TextIO) -> None:
     out.write(summary_line(report) + "\n")
 
 
+def sarif_rule_name(rule: str) -> str:
+    """SARIF wants a rule's `name` apart from its id, even ignoring case:
+    `cls-mental-health-axis` -> `ClsMentalHealthAxis`, `layout` -> `LayoutCheck`."""
+    name = "".join(part.capitalize() for part in rule.split("-"))
+    return name if name.casefold() != rule.casefold() else f"{name}Check"
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A finding's file as SARIF wants it: a relative path is a URI reference against the
+    checkout (%SRCROOT%); a path outside it (the data lives elsewhere) an absolute file://
+    URI. Both percent-encoded (spaces, accents)."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(Path(path).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
 def sarif_document(report: Report) -> dict[str, object]:
     rules = all_rules()
     used = sorted({f.rule for f in report.findings} | set(rules))
@@ -116,8 +136,9 @@ def sarif_document(report: Report) -> dict[str, object]:
         rule = rules.get(name)
         descriptor: dict[str, object] = {
             "id": name,
-            "name": name,
+            "name": sarif_rule_name(name),
             "shortDescription": {"text": rule.rationale if rule else name},
+            "helpUri": RULES_DOCUMENTATION,
             "defaultConfiguration": {
                 "level": SARIF_LEVEL[rule.severity] if rule else "error",
             },
@@ -141,7 +162,7 @@ def sarif_document(report: Report) -> dict[str, object]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": artifact_location(item.path),
                             "region": region,
                         }
                     }
@@ -157,6 +178,7 @@ def sarif_document(report: Report) -> dict[str, object]:
                     "driver": {
                         "name": "dts",
                         "version": __version__,
+                        "informationUri": DOCUMENTATION,
                         "rules": descriptors,
                     }
                 },

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.errors import DtsError
+from dtscli.util.progress import track
 
 if TYPE_CHECKING:
     from dtscli.base.kb import KnowledgeBase
@@ -126,9 +127,13 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
 # ------------------------------------------------------------------ selection of files
 
 
-def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
+def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
     """Files git says changed since `ref` (committed, staged, unstaged, untracked), and
-    whether any was deleted."""
+    whether any was deleted or renamed away. `ref` None: the changes staged for the next
+    commit, against HEAD (every staged file before the first commit) — what a pre-commit
+    hook checks."""
+    against = ["--cached"] if ref is None else [ref]
+    what = "list the staged changes" if ref is None else f"compare with {ref!r}"
 
     def git(*args: str) -> list[str]:
         try:
@@ -141,12 +146,12 @@ def changed_files(repo: Path, ref: str) -> tuple[set[Path], bool]:
             raise DtsError(f"--changed-since needs git: {error.strerror}") from error
         if result.returncode != 0:
             message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-            raise DtsError(f"git cannot compare with {ref!r}: {message}")
+            raise DtsError(f"git cannot {what}: {message}")
         return [line for line in result.stdout.splitlines() if line]
 
-    changed = git("diff", "--name-only", "--diff-filter=ACMRT", ref, "--")
-    untracked = git("ls-files", "--others", "--exclude-standard")
-    deleted = git("diff", "--name-only", "--diff-filter=D", ref, "--")
+    changed = git("diff", "--name-only", "--diff-filter=ACMRT", *against, "--")
+    untracked = git("ls-files", "--others", "--exclude-standard") if ref is not None else []
+    deleted = git("diff", "--name-only", "--no-renames", "--diff-filter=D", *against, "--")
     return {(repo / name).resolve() for name in changed + untracked}, bool(deleted)
 
 
@@ -206,7 +211,7 @@ def rule_findings(
     the base rules find). A rule that crashes becomes an internal-error finding."""
     context = Context(today=today or dt.date.today(), options=config.options)
     found: list[Finding] = []
-    for rule in all_rules().values():
+    for rule in track(list(all_rules().values()), "Règles de vérification"):
         if rule.check is None or config.severities.get(rule.name) == "off":
             continue
         if rule.base and not whole_base:

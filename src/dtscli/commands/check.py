@@ -40,8 +40,10 @@ def check_base(
     changed_since: str | None = None,
     today: dt.date | None = None,
     cache_dir: Path | None = None,
+    staged: bool = False,
 ) -> Report:
-    """Check the whole base, keep the findings of the selected files.
+    """Check the whole base, keep the findings of the selected files (`paths`, the files
+    changed since a git ref, or with `staged` those staged for the next commit).
 
     The findings of the last whole-base check are saved (checkstate.py); when only some
     files changed since, and not in a way other files depend on, only they are re-read
@@ -70,10 +72,11 @@ def check_base(
     deleted = False
     if paths:
         only = select_paths(paths)
-    if changed_since:
+    if changed_since or staged:
         if root is None:
-            raise DtsError("--changed-since needs the data to be in a git repository")
-        changed, deleted = changed_files(root, changed_since)
+            option = "--staged" if staged else "--changed-since"
+            raise DtsError(f"{option} needs the data to be in a git repository")
+        changed, deleted = changed_files(root, None if staged else changed_since)
         only = changed if only is None else only & changed
     report = shape(
         found,
@@ -97,8 +100,13 @@ def check_command(
     changed_since: str | None,
     today: str | None,
     output: Path | None,
+    staged: bool = False,
 ) -> int:
-    report = check_base(find_data_dir(data_dir), paths, changed_since, parse_day(today))
+    if staged and changed_since:
+        raise DtsError("choose --staged or --changed-since, not both")
+    report = check_base(
+        find_data_dir(data_dir), paths, changed_since, parse_day(today), staged=staged
+    )
     if output is not None:
         buffer = io.StringIO()
         write_report(report, fmt, buffer)

@@ -5,9 +5,11 @@
 - CSV: one row per scheme instance, with its territory resolved (name, departments, regions,
   population) — what a spreadsheet or a map join needs.
 - SQLite: one table per record kind (primary key `id`), a link table per list (axes,
-  related schemes, legal bases…), one `sources` table for every record's sources, and a
-  `territories` table; foreign keys declared and indexed. The tables are derived from the
-  models, so a new field shows up without code here.
+  related schemes, legal bases, sources…; `scheme_sources` links a scheme to its documents),
+  a `sources` view of every record's sources, a `territories` table and a `metadata` table
+  (licence, version, date); foreign keys declared and indexed. The tables are derived from
+  the models, so a new field shows up without code here. The datapackage export
+  (datapackage.py) writes the same tables as CSV.
 
 Filters (--type, --dept…) narrow the scheme instances; the other kinds are reference data
 and are exported whole. `personal=False` leaves out the people among the contacts and every
@@ -38,13 +40,16 @@ from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
 from dtscli.util.output import cell
 
-FORMATS = ("json", "csv", "sqlite")
+FORMATS = ("json", "csv", "sqlite", "datapackage", "csl-json", "ris", "bibtex")
+BIBLIOGRAPHY = ("csl-json", "ris", "bibtex")  # the documents, for reference managers
 SUFFIXES = {
     ".json": "json",
     ".csv": "csv",
     ".db": "sqlite",
     ".sqlite": "sqlite",
     ".sqlite3": "sqlite",
+    ".ris": "ris",
+    ".bib": "bibtex",
 }
 TABLES: dict[str, str] = {
     "scheme-type": "scheme_types",
@@ -129,6 +134,7 @@ class Dataset:
 
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     territories: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)  # licence, version, date: about.py
 
     def count(self) -> int:
         return sum(len(rows) for rows in self.records.values())
@@ -149,6 +155,9 @@ def collect(kb: KnowledgeBase, query: SchemeQuery | None = None, personal: bool 
     if not personal:
         _scrub(kb, dataset, persons)
     dataset.territories = _territories(kb, dataset)
+    from dtscli.about import export_metadata
+
+    dataset.metadata = export_metadata(kb.data_dir)
     return dataset
 
 
@@ -241,7 +250,7 @@ def _territories(kb: KnowledgeBase, dataset: Dataset) -> list[dict[str, Any]]:
 
 
 def to_json(dataset: Dataset) -> str:
-    payload = {**dataset.records, "territories": dataset.territories}
+    payload = {"metadata": dataset.metadata, **dataset.records, "territories": dataset.territories}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -367,8 +376,6 @@ def _columns(
     """Columns of a model's scalar fields; a nested record is flattened (scale_label…)."""
     columns = []
     for name in key_order(model):
-        if name == "sources" and not prefix:
-            continue  # the shared sources table
         annotation = model.model_fields[name].annotation
         inner = nested_model(model, name)
         path = (*prefix, name)
@@ -393,16 +400,6 @@ def _value(data: dict[str, Any], column: Column) -> Any:
 def tables(dataset: Dataset) -> list[Table]:
     """Every table of the SQLite export, with its rows."""
     result: list[Table] = []
-    sources = Table(
-        "sources",
-        [
-            Column("record_table", "TEXT", ()),
-            Column("record_id", "TEXT", ()),
-            Column("position", "INTEGER", ()),
-            *_columns(models.Source),
-        ],
-        ("record_table", "record_id", "position"),
-    )
     for kind, name in TABLES.items():
         model = models.RECORD_MODELS[kind]
         records = dataset.records[name]
@@ -415,16 +412,40 @@ def tables(dataset: Dataset) -> list[Table]:
             annotation = model.model_fields[field_name].annotation
             if not _is_list(annotation):
                 continue
-            if field_name == "sources":
-                for record in records:
-                    for position, source in enumerate(record.get("sources") or []):
-                        row = tuple(_value(source, c) for c in sources.columns[3:])
-                        sources.rows.append((name, record["id"], position, *row))
-                continue
             result.append(_link_table(name, owner, model, field_name, records))
-    result.append(sources)
     result += _territory_tables(dataset)
     return result
+
+
+def sources_view() -> str:
+    """Every record's sources in one view (record_table, record_id, position, document,
+    as_of, locator), over the `<kind>_sources` link tables."""
+    parts = [
+        f"SELECT '{name}' AS record_table, \"{SINGULAR[name]}_id\" AS record_id, position, "
+        f'document, as_of, locator FROM "{SINGULAR[name]}_sources"'
+        for name in TABLES.values()
+    ]
+    return "CREATE VIEW sources AS\n" + "\nUNION ALL ".join(parts)
+
+
+def metadata_table(dataset: Dataset) -> Table:
+    """What the export is: title, version, date, licence, source (about.py), as rows."""
+    licence = (dataset.metadata.get("licenses") or [{}])[0]
+    source = (dataset.metadata.get("sources") or [{}])[0]
+    values = {
+        "title": dataset.metadata.get("title"),
+        "description": dataset.metadata.get("description"),
+        "version": dataset.metadata.get("version"),
+        "created": dataset.metadata.get("created"),
+        "licence": licence.get("title"),
+        "licence_url": licence.get("path"),
+        "source": source.get("title"),
+        "source_url": source.get("path"),
+        "generator": dataset.metadata.get("generator"),
+    }
+    table = Table("metadata", [Column("key", "TEXT", ()), Column("value", "TEXT", ())], ("key",))
+    table.rows = [(key, value) for key, value in values.items() if value is not None]
+    return table
 
 
 def _link_table(
@@ -494,7 +515,7 @@ def write_sqlite(dataset: Dataset, path: Path) -> None:
         connection = sqlite3.connect(temporary)
         try:
             with connection:
-                for table in tables(dataset):
+                for table in [*tables(dataset), metadata_table(dataset)]:
                     for statement in table.create_sql():
                         connection.execute(statement)
                     if table.rows:
@@ -502,6 +523,7 @@ def write_sqlite(dataset: Dataset, path: Path) -> None:
                         connection.executemany(
                             f'INSERT INTO "{table.name}" VALUES ({marks})', table.rows
                         )
+                connection.execute(sources_view())
         finally:
             connection.close()
         os.chmod(temporary, 0o644)
@@ -519,7 +541,10 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     """--format, else from the output's suffix (.json, .csv, .db/.sqlite)."""
     if fmt is None:
         if output is None or output.suffix.lower() not in SUFFIXES:
-            raise DtsError("give --format json, csv or sqlite (or an -o file ending in one)")
+            raise DtsError(
+                f"give --format ({', '.join(FORMATS)}), or an -o file ending in "
+                f"{', '.join(SUFFIXES)}"
+            )
         return SUFFIXES[output.suffix.lower()]
     if fmt not in FORMATS:
         raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -527,7 +552,12 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
 
 
 def export(
-    dataset: Dataset, fmt: str, output: Path | None, *, excel: bool = False
+    dataset: Dataset,
+    fmt: str,
+    output: Path | None,
+    *,
+    excel: bool = False,
+    types: list[str] | None = None,
 ) -> tuple[str | None, bool]:
     """Write the export; returns (text for standard output or None, whether a file changed)."""
     if fmt == "sqlite":
@@ -538,7 +568,19 @@ def export(
         except (OSError, sqlite3.Error) as error:
             raise DtsError(f"cannot write {output}: {error}") from None
         return None, True
-    text = to_json(dataset) if fmt == "json" else to_csv(dataset, excel)
+    if fmt == "datapackage":
+        if output is None:
+            raise DtsError("un paquet de données s'écrit dans un dossier : ajoutez -o DOSSIER")
+        from dtscli.commands.datapackage import write_datapackage
+
+        write_datapackage(dataset, output)
+        return None, True
+    if fmt in BIBLIOGRAPHY:
+        from dtscli.commands.bibliography import render_bibliography
+
+        text = render_bibliography(dataset, fmt, types or [])
+    else:
+        text = to_json(dataset) if fmt == "json" else to_csv(dataset, excel)
     if output is None:
         return text, False
     encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"

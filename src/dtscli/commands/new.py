@@ -359,7 +359,9 @@ def check_rendered(text: str) -> None:
 
 def create(kb: KnowledgeBase, new: NewScheme) -> Path:
     """Write the record atomically; returns its path."""
-    text = render(kb, new)
+    from dtscli.commands.init import schema_modeline
+
+    text = schema_modeline(new.path, kb.data_dir, "scheme") + render(kb, new)
     check_rendered(text)
     try:
         write_atomically(new.path, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import Any, TextIO
 
@@ -18,7 +19,7 @@ from dtscli.cache.listindex import (
 from dtscli.data.findings import Severity
 from dtscli.data.vocab import did_you_mean
 from dtscli.util.errors import DtsError
-from dtscli.util.output import cell, dump_json
+from dtscli.util.output import dump_json, to_jsonable
 
 __all__ = ["normalise_code", "normalise_statuses", "normalise_types"]
 
@@ -134,26 +135,26 @@ def territory_summary(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
     }
 
 
-def render_text(view: dict[str, Any], indent: int = 0) -> str:
-    """A readable, YAML-like rendering of a view (no colour, stable, greppable)."""
-    lines: list[str] = []
-    pad = "  " * indent
-    for key, value in view.items():
-        if value in (None, [], {}):
-            continue
-        if isinstance(value, dict):
-            lines.append(f"{pad}{key}:")
-            lines.append(render_text(value, indent + 1).rstrip("\n"))
-        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-            lines.append(f"{pad}{key}:")
-            for item in value:
-                if isinstance(item, dict):
-                    body = render_text(item, indent + 2).rstrip("\n").lstrip()
-                    lines.append(f"{pad}  - {body}")
-                else:
-                    lines.append(f"{pad}  - {cell(item)}")
-        elif isinstance(value, str) and len(value) > 80:
-            lines.append(f"{pad}{key}: {value}")
-        else:
-            lines.append(f"{pad}{key}: {cell(value)}")
-    return "\n".join(line for line in lines if line) + "\n"
+def render_text(view: dict[str, Any]) -> str:
+    """The view as YAML: what `--format json` prints, empty values left out, that any YAML
+    1.2 parser reads back as the same data (codes such as '06' and dates stay quoted text)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096  # one line per value: no folding inside names and notes
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buffer = io.StringIO()
+    yaml.dump(without_empty(to_jsonable(view)), buffer)
+    return buffer.getvalue()
+
+
+def without_empty(value: Any) -> Any:
+    """The data with its None, empty lists and empty mappings left out."""
+    if isinstance(value, dict):
+        kept = {key: without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in (None, [], {})}
+    if isinstance(value, list):
+        return [without_empty(item) for item in value]
+    return value

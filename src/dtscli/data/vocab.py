@@ -17,10 +17,10 @@ STATUSES: tuple[str, ...] = (  # the values of formats.Status (a test keeps them
 
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:
-    import difflib  # only on a mistake: keep it off the start-up path
+    """The choice `word` most likely meant (a typo-aware distance: util/suggest.py)."""
+    from dtscli.util.suggest import closest  # only on a mistake: off the start-up path
 
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return closest(word, choices)
 
 
 MONTHS = (
