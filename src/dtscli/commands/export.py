@@ -36,6 +36,7 @@ from dtscli.data import models
 from dtscli.data.canonical import key_order, nested_model
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 from dtscli.util.output import cell
 
 FORMATS = ("json", "csv", "sqlite")
@@ -519,10 +520,14 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     """--format, else from the output's suffix (.json, .csv, .db/.sqlite)."""
     if fmt is None:
         if output is None or output.suffix.lower() not in SUFFIXES:
-            raise DtsError("give --format json, csv or sqlite (or an -o file ending in one)")
+            raise DtsError(_("give --format json, csv or sqlite (or an -o file ending in one)"))
         return SUFFIXES[output.suffix.lower()]
     if fmt not in FORMATS:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(FORMATS)
+            )
+        )
     return fmt
 
 
@@ -532,11 +537,13 @@ def export(
     """Write the export; returns (text for standard output or None, whether a file changed)."""
     if fmt == "sqlite":
         if output is None:
-            raise DtsError("an SQLite export needs a file: add -o base.db")
+            raise DtsError(_("an SQLite export needs a file: add -o base.db"))
         try:
             write_sqlite(dataset, output)
         except (OSError, sqlite3.Error) as error:
-            raise DtsError(f"cannot write {output}: {error}") from None
+            raise DtsError(
+                _("cannot write {path}: {problem}").format(path=output, problem=error)
+            ) from None
         return None, True
     text = to_json(dataset) if fmt == "json" else to_csv(dataset, excel)
     if output is None:
@@ -545,4 +552,6 @@ def export(
     try:
         return None, write_atomically(output, text, encoding=encoding)
     except OSError as error:
-        raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write {path}: {problem}").format(path=output, problem=error.strerror or error)
+        ) from None
