@@ -1,17 +1,20 @@
-"""The `dts` command line: one thin function per command; the work is done in modules.
+"""The `dts` command line: the options of each command, parsed by typer, handed to the
+`run()` of its module in commands/. No logic lives here, and nothing else imports typer.
 
-Heavy imports (pydantic models, rich, jinja2, the referential) happen inside commands, so
-that `dts --help` stays quick.
+Each command imports its module when it runs (pydantic models, rich, jinja2, the referential
+come with it), so that `dts --help` stays quick.
 """
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dtscli import __version__
+from dtscli.data.kinds import NAMES
 from dtscli.util.errors import DtsError
 
 app = typer.Typer(
@@ -82,34 +85,22 @@ def root(
     ] = False,
 ) -> None:
     """dts: démarches territoriales de santé."""
-    import os
-
-    # The caches read these variables wherever they are (cachedir.py): set them once here.
+    # The caches read these variables wherever they are (cache/store.py): set them once here.
     if cache_dir is not None:
         os.environ["DTS_CACHE_DIR"] = str(cache_dir)
     if no_cache:
         os.environ["DTS_NO_CACHE"] = "1"
 
 
-def _load(data_dir: Path | None):
-    from dtscli.base.kb import KnowledgeBase
-    from dtscli.base.layout import find_data_dir
-
-    return KnowledgeBase.load(find_data_dir(data_dir))
-
-
-def _run(action) -> None:
+def _run(action: Callable[[], int]) -> None:
     """Run a command body; a DtsError becomes one line on stderr and its exit code."""
     try:
-        action()
+        code = action()
     except DtsError as error:
         typer.echo(f"error: {error.message}", err=True)
         raise typer.Exit(error.exit_code) from None
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(allowed)}")
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("list")
@@ -129,11 +120,11 @@ def list_cmd(
     """
     from dtscli.base.layout import find_data_dir
     from dtscli.cache import listindex as listing
+    from dtscli.util.output import check_format
 
-    def action() -> None:
-        _check_format(fmt, ("table", "json", "csv", "md"))
-
-        code = listing.list_command(
+    def action() -> int:
+        check_format(fmt, ("table", "json", "csv", "md"))
+        return listing.list_command(
             find_data_dir(data_dir),
             types=type_ or [],
             depts=dept or [],
@@ -143,8 +134,6 @@ def list_cmd(
             text=text,
             fmt=fmt,
         )
-        if code:
-            raise typer.Exit(code)
 
     _run(action)
 
@@ -161,16 +150,11 @@ def show(
     data_dir: DataDir = None,
 ) -> None:
     """Show one record with its references resolved, or what covers a territory."""
-    from dtscli.commands import show as commands
+    from dtscli.commands import show as command
 
-    def action() -> None:
-        _check_format(fmt, ("text", "json"))
-        commands.show(_load(data_dir), record_id, fmt)
-
-    _run(action)
+    _run(lambda: command.run(data_dir, record_id, fmt))
 
 
-# ---- dts check / dts rules (issue: the gate on data pull requests) ---- begin
 @app.command()
 def check(
     paths: Annotated[
@@ -203,12 +187,11 @@ def check(
     Examples: dts check · dts check --changed-since origin/main --format github ·
     dts check data/schemes/clsm/clsm-nice.yaml
     """
-    from dtscli.commands import check as checking
+    from dtscli.commands import check as command
 
-    def action() -> None:
-        _check_format(fmt, ("text", "json", "github", "sarif"))
-        code = checking.check_command(
-            data_dir=data_dir,
+    _run(
+        lambda: command.run(
+            data_dir,
             paths=paths or [],
             fmt=fmt,
             strict=strict,
@@ -216,9 +199,7 @@ def check(
             today=today,
             output=output,
         )
-        raise typer.Exit(code)
-
-    _run(action)
+    )
 
 
 @app.command()
@@ -226,19 +207,11 @@ def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
 ) -> None:
     """List the rules of `dts check` with their severity, family and rationale."""
-    from dtscli.commands import check as checking
+    from dtscli.commands import rules as command
 
-    def action() -> None:
-        _check_format(fmt, ("table", "json", "csv", "md"))
-        checking.list_rules(fmt)
-
-    _run(action)
+    _run(lambda: command.run(fmt))
 
 
-# ---- dts check / dts rules ---- end
-
-
-# ---- dts sheet (issue: fact sheets) ---- begin
 @app.command()
 def sheet(
     target: Annotated[
@@ -303,57 +276,32 @@ def sheet(
     Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·
     dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html
     """
-    from dtscli.commands.show import require_loadable
-    from dtscli.sheets import context as sheets
-    from dtscli.sheets import environment as render
+    from dtscli.commands import sheet as command
 
-    def action() -> None:
-        chosen = render.output_format(fmt, output)
-        kb = _load(data_dir)
-        require_loadable(kb)
-        context = sheets.build_sheet(
-            kb,
+    _run(
+        lambda: command.run(
+            data_dir,
             target,
             territory=territory,
             dept=dept,
             region=region,
-            today=sheets.parse_day(date),
+            fmt=fmt,
+            output=output,
+            template=template,
+            date=date,
         )
-        text = render.render_sheet(context, chosen, data_dir=kb.data_dir, template=template)
-        if output is None:
-            typer.echo(text, nl=False)
-            return
-        from dtscli.util.files import write_atomically
-
-        try:
-            changed = write_atomically(output, text)
-        except OSError as error:
-            raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
-        typer.echo(f"wrote {output}" if changed else f"{output} is unchanged", err=True)
-
-    _run(action)
+    )
 
 
-# ---- dts sheet ---- end
-
-
-# ---- dts stats (issue: steering figures) ---- begin
 @app.command()
 def stats(
     view: Annotated[
         str,
         typer.Argument(help="summary (all four, compact), counts, completeness, coverage or gaps."),
     ] = "summary",
-    type_: Annotated[
-        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
-    ] = None,
-    dept: Annotated[
-        list[str] | None,
-        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
-    ] = None,
+    type_: TypeFilter = None,
+    dept: DeptFilter = None,
+    region: RegionFilter = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
@@ -391,13 +339,11 @@ def stats(
       dts stats gaps --region 93 --format csv > gaps.csv
       dts stats counts --by region --status active
     """
-    from dtscli.commands import stats as steering
+    from dtscli.commands import stats as command
 
-    def action() -> None:
-        steering.check_view(view)
-        _check_format(fmt, ("table", "json", "csv", "md"))
-        steering.run(
-            _load(data_dir),
+    _run(
+        lambda: command.run(
+            data_dir,
             view,
             fmt=fmt,
             types=type_ or [],
@@ -407,21 +353,15 @@ def stats(
             by=by,
             min_population=min_population,
         )
-
-    _run(action)
-
-
-# ---- dts stats ---- end
+    )
 
 
-# ---- authoring: schema, new, fmt, export ---- begin
 @app.command()
 def schema(
     kinds: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Record kinds (default: all): scheme-type, scheme, contact, legal, document, "
-            "qpv, local-territory.",
+            help=f"Record kinds (default: all): {', '.join(NAMES)}.",
             show_default=False,
         ),
     ] = None,
@@ -443,28 +383,9 @@ def schema(
 
     Examples: dts schema -o schemas · dts schema scheme · dts schema -o schemas --check
     """
-    from dtscli.data import jsonschemas
+    from dtscli.commands import schema as command
 
-    def action() -> None:
-        chosen = [jsonschemas.check_kind(kind) for kind in kinds or []] or None
-        if output is None:
-            if check or chosen is None or len(chosen) != 1:
-                raise DtsError("give one KIND to print (e.g. scheme), or -o DIR to write files")
-            typer.echo(jsonschemas.render(chosen[0]), nl=False)
-            return
-        if check:
-            stale = jsonschemas.stale_schemas(output, chosen)
-            for path in stale:
-                typer.echo(f"out of date: {path}")
-            if stale:
-                typer.echo(f"regenerate with: dts schema -o {output}", err=True)
-                raise typer.Exit(1)
-            typer.echo("the schemas are up to date", err=True)
-            return
-        for path, changed in jsonschemas.write_schemas(output, chosen):
-            typer.echo(f"{'wrote' if changed else 'unchanged'} {path}")
-
-    _run(action)
+    _run(lambda: command.run(kinds or [], output, check))
 
 
 @app.command("new")
@@ -514,13 +435,11 @@ def new_cmd(
       dts new CLSM --territory Toulon --name "…" --source DOC --as-of 2025-04-22
       dts new CLS --territory "La Garde" --dept 83 --status active --name "…" --source DOC
     """
-    from dtscli.base.loader import display_path
-    from dtscli.commands import new as authoring
+    from dtscli.commands import new as command
 
-    def action() -> None:
-        kb = _load(data_dir)
-        new = authoring.gather(
-            kb,
+    _run(
+        lambda: command.run(
+            data_dir,
             type_,
             name=name,
             territory=territory,
@@ -529,16 +448,14 @@ def new_cmd(
             source=source,
             as_of=as_of,
             record_id=record_id,
-            ask=authoring.prompter() if authoring.interactive() else None,
+            prompt=_prompt,
         )
-        shown = display_path(authoring.create(kb, new))
-        typer.echo(f"wrote {shown}")
-        typer.echo(
-            f"next: fill in what the sources give (the commented keys), then: dts check {shown}",
-            err=True,
-        )
+    )
 
-    _run(action)
+
+def _prompt(question: str, default: str | None) -> str:
+    """Ask on the terminal (dts new, for the options not given)."""
+    return str(typer.prompt(question, default=default))
 
 
 @app.command("fmt")
@@ -561,21 +478,9 @@ def fmt_cmd(
     Exit 1 when a file does not parse (it is left as it is), or with --check when a file
     would change. Examples: dts fmt · dts fmt --check · dts fmt --diff data/schemes/cls
     """
-    from dtscli.base.layout import find_data_dir
-    from dtscli.commands import fmt as formatting
+    from dtscli.commands import fmt as command
 
-    def action() -> None:
-        try:
-            base = find_data_dir(data_dir)
-        except DtsError:
-            if not paths:
-                raise
-            base = None
-        files = formatting.select_files(base, paths or [])
-        code = formatting.run_fmt(files, check=check, diff=diff, out=sys.stdout, err=sys.stderr)
-        raise typer.Exit(code)
-
-    _run(action)
+    _run(lambda: command.run(data_dir, paths or [], check=check, diff=diff))
 
 
 @app.command("export")
@@ -617,18 +522,15 @@ def export_cmd(
     Examples: dts export -o base.db · dts export --format csv --dept 06 -o clsm-06.csv ·
     dts export --format json --no-personal -o open-data.json
     """
-    from dtscli.commands import export
-    from dtscli.commands import show as commands
+    from dtscli.commands import export as command
 
-    def action() -> None:
-        target = None if output is None or str(output) == "-" else output
-        chosen = export.choose_format(fmt, target)
-        if excel and chosen != "csv":
-            raise DtsError("--excel is for the CSV format")
-        kb = _load(data_dir)
-        commands.require_loadable(kb)
-        query = commands.build_query(
-            kb,
+    _run(
+        lambda: command.run(
+            data_dir,
+            fmt=fmt,
+            output=output,
+            personal=not no_personal,
+            excel=excel,
             types=type_ or [],
             depts=dept or [],
             regions=region or [],
@@ -636,19 +538,7 @@ def export_cmd(
             territory=territory,
             text=text,
         )
-        dataset = export.collect(kb, query, personal=not no_personal)
-        written, changed = export.export(dataset, chosen, target, excel=excel)
-        if written is not None:
-            sys.stdout.write(written)
-            return
-        schemes = len(dataset.records["schemes"])
-        state = "wrote" if changed else "unchanged:"
-        typer.echo(f"{state} {target} ({schemes} schemes, {dataset.count()} records)", err=True)
-
-    _run(action)
-
-
-# ---- authoring: schema, new, fmt, export ---- end
+    )
 
 
 def _exit_at_once(code: object) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from dtscli.data.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
+from dtscli.data.vocab import SCHEME_TYPES, Status, did_you_mean, fold
 from dtscli.util.errors import DtsError
 
 INDEX_FORMAT = 5
@@ -52,11 +52,12 @@ def normalise_types(types: Iterable[str]) -> list[str]:
 
 
 def normalise_statuses(statuses: Iterable[str]) -> list[str]:
+    known = [status.value for status in Status]
     for value in statuses:
-        if value not in STATUSES:
-            guess = did_you_mean(value, list(STATUSES))
+        if value not in known:
+            guess = did_you_mean(value, known)
             hint = f" (did you mean {guess}?)" if guess else ""
-            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(STATUSES)}")
+            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(known)}")
     return list(statuses)
 
 
@@ -479,13 +480,12 @@ def _list_from_base(
     fmt: str,
     out: TextIO | None,
 ) -> int:
-    from dtscli.base.kb import KnowledgeBase
-    from dtscli.commands.show import build_query, load_problems
+    from dtscli.base.kb import KnowledgeBase, build_query, load_problems
 
     folders = scheme_folders(data_dir, [])
     stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in folders}
     territories = territories_key(data_dir)
-    kb = KnowledgeBase.load(data_dir)
+    kb = KnowledgeBase.load(data_dir, use_cache=True)
     problems = load_problems(kb)
     query = build_query(
         kb,

@@ -1,4 +1,5 @@
-"""What `dts check` and `dts rules` do, callable without the CLI."""
+"""`dts check`: the gate on data pull requests, from the saved state of the last check when
+it can be (cache/recheck.py), else from the whole base."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dtscli.base.layout import find_data_dir
 from dtscli.base.loader import display_path
 from dtscli.cache import checkstate
 from dtscli.cache.recheck import recheck
-from dtscli.checks.registry import all_rules
 from dtscli.checks.report import write_report
 from dtscli.checks.runner import (
     Report,
@@ -23,6 +23,9 @@ from dtscli.checks.runner import (
     whole_base_findings,
 )
 from dtscli.util.errors import DtsError
+from dtscli.util.output import check_format
+
+FORMATS = ("text", "json", "github", "sarif")
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -61,7 +64,9 @@ def check_base(
     else:
         from dtscli.base.kb import KnowledgeBase
 
-        kb = KnowledgeBase.load(data_dir, base=root, cache_dir=cache_dir, verify=True, save=False)
+        kb = KnowledgeBase.load(
+            data_dir, base=root, cache_dir=cache_dir, use_cache=True, verify=True, save=False
+        )
         found = whole_base_findings(kb, config, today, base)
         files_checked = len(kb.files)
         kb.remember_positions()
@@ -88,16 +93,18 @@ def check_base(
     return report
 
 
-def check_command(
-    *,
+def run(
     data_dir: Path | None,
+    *,
     paths: list[Path],
-    fmt: str,
-    strict: bool,
-    changed_since: str | None,
-    today: str | None,
-    output: Path | None,
+    fmt: str = "text",
+    strict: bool = False,
+    changed_since: str | None = None,
+    today: str | None = None,
+    output: Path | None = None,
 ) -> int:
+    """Check, write the report (to `output` or standard output); the exit code."""
+    check_format(fmt, FORMATS)
     report = check_base(find_data_dir(data_dir), paths, changed_since, parse_day(today))
     if output is not None:
         buffer = io.StringIO()
@@ -109,29 +116,3 @@ def check_command(
     else:
         write_report(report, fmt, sys.stdout, colour=fmt == "text" and sys.stdout.isatty())
     return report.exit_code(strict)
-
-
-def list_rules(fmt: str) -> None:
-    rules = sorted(all_rules().values(), key=lambda r: (r.family, r.name))
-    rows = [
-        {
-            "name": r.name,
-            "family": r.family,
-            "severity": r.severity.value,
-            "legal": r.legal,
-            "options": ", ".join(f"{k}={v}" for k, v in r.options),
-            "rationale": r.rationale,
-        }
-        for r in rules
-    ]
-    columns = (
-        ("name", "Rule"),
-        ("family", "Family"),
-        ("severity", "Severity"),
-        ("legal", "Legal text"),
-        ("options", "Options"),
-        ("rationale", "Rationale"),
-    )
-    from dtscli.util.output import write_rows
-
-    write_rows(rows, columns, fmt, footer=f"{len(rows)} rules")

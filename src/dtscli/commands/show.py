@@ -1,106 +1,26 @@
-"""What the query commands do, callable without the CLI: list and show."""
+"""`dts show`: one record with its references resolved, or what covers a territory."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from dtscli.base.describe import record_view, territory_view
-from dtscli.base.kb import KnowledgeBase, SchemeQuery
-from dtscli.cache.listindex import (
-    normalise_code,
-    normalise_statuses,
-    normalise_types,
-    public,
-    scheme_row,
-    write_list,
-)
-from dtscli.data.findings import Severity
+from dtscli.base.kb import KnowledgeBase
+from dtscli.cache.listindex import public, scheme_row
+from dtscli.commands.common import load_base, require_loadable
 from dtscli.data.vocab import did_you_mean
 from dtscli.util.errors import DtsError
-from dtscli.util.output import cell, dump_json
+from dtscli.util.output import cell, check_format, dump_json
 
-__all__ = ["normalise_code", "normalise_statuses", "normalise_types"]
-
-
-def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
-    """Stop on data that did not load (one line, with the place); print warnings to stderr."""
-    err = err or sys.stderr
-    errors = [f for f in kb.findings if f.severity is Severity.error]
-    for warning in [f for f in kb.findings if f.severity is Severity.warning][:5]:
-        err.write(f"warning: {warning.location()}: {warning.message}\n")
-    if kb.duplicates:
-        first, second = kb.duplicates[0]
-        raise DtsError(
-            f"{second.path}: id {second.id!r} is already used by {first.path}; "
-            "give each record its own id (run `dts check`)",
-            exit_code=1,
-        )
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise DtsError(
-            f"{first.location()}: {first.message}{more}; fix the file, `dts check` lists them all",
-            exit_code=1,
-        )
+FORMATS = ("text", "json")
 
 
-def build_query(
-    kb: KnowledgeBase,
-    *,
-    types: list[str],
-    depts: list[str],
-    regions: list[str],
-    statuses: list[str],
-    territory: str | None,
-    text: str | None,
-) -> SchemeQuery:
-    depts = [normalise_code(d) for d in depts]
-    regions = [normalise_code(r) for r in regions]
-    kb.validate_codes(depts, regions)
-    resolved = None
-    if territory:
-        resolved = kb.referential.parse_territory(territory, depts[0] if len(depts) == 1 else None)
-    return SchemeQuery(
-        types=normalise_types(types),
-        depts=depts,
-        regions=regions,
-        statuses=normalise_statuses(statuses),
-        territory=resolved,
-        text=text,
-    )
-
-
-def list_schemes(
-    kb: KnowledgeBase, *, fmt: str = "table", out: TextIO | None = None, **filters: Any
-) -> int:
-    """Print the matching schemes of a loaded base (the library entry point of `dts list`)."""
-    require_loadable(kb)
-    query = build_query(kb, **filters)
-    found = kb.query(query)
-    if fmt == "json":
-        dump_json([record_view(kb, loaded) for loaded in found], out)
-    else:
-        write_list([scheme_row(kb, loaded) for loaded in found], fmt, out)
-    return len(found)
-
-
-def load_problems(
-    kb: KnowledgeBase, folders: tuple[str, ...] = ("schemes", "territories")
-) -> list[tuple[str, str]]:
-    """Problems of the files under `folders` of the base: (severity, `place: message`)."""
-    shown = kb.display(kb.data_dir)
-    prefix = "" if shown == "." else shown.rstrip("/") + "/"
-    problems = [
-        ("error", f"{second.path}: id {second.id!r} is already used by {first.path}")
-        for first, second in kb.duplicates
-    ]
-    inside_folders = tuple(f + "/" for f in folders)
-    for finding in kb.findings:
-        inside = finding.path[len(prefix) :] if finding.path.startswith(prefix) else finding.path
-        if finding.severity is not Severity.info and inside.startswith(inside_folders):
-            problems.append((finding.severity.value, f"{finding.location()}: {finding.message}"))
-    return problems
+def run(data_dir: Path | None, record_id: str, fmt: str = "text", out: TextIO | None = None) -> int:
+    check_format(fmt, FORMATS)
+    show(load_base(data_dir), record_id, fmt, out)
+    return 0
 
 
 def show(kb: KnowledgeBase, record_id: str, fmt: str = "text", out: TextIO | None = None) -> None:
