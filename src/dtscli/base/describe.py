@@ -7,6 +7,7 @@ from typing import Any
 
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.loader import LoadedRecord
+from dtscli.data import kinds
 
 
 def territory_view(kb: KnowledgeBase, ref: str | None) -> dict[str, Any] | None:
@@ -52,6 +53,12 @@ def reference_view(kb: KnowledgeBase, kind: str, record_id: str | None) -> dict[
     return view
 
 
+def _resolved(kb: KnowledgeBase, kind: str, record_id: str) -> dict[str, Any]:
+    view = reference_view(kb, kind, record_id)
+    assert view is not None  # an id was given
+    return view
+
+
 def record_view(kb: KnowledgeBase, loaded: LoadedRecord) -> dict[str, Any]:
     """The record's own fields, plus `resolved` references and `file`."""
     record = loaded.record
@@ -63,23 +70,23 @@ def record_view(kb: KnowledgeBase, loaded: LoadedRecord) -> dict[str, Any]:
     if getattr(record, "territory", None):
         resolved["territory"] = territory_view(kb, record.territory)
     if getattr(record, "coordinator", None):
-        resolved["coordinator"] = reference_view(kb, "contact", record.coordinator)
+        resolved["coordinator"] = reference_view(kb, kinds.CONTACT, record.coordinator)
     if getattr(record, "organisation", None):
-        resolved["organisation"] = reference_view(kb, "contact", record.organisation)
-    if loaded.kind == "scheme":
-        resolved["type"] = reference_view(kb, "scheme-type", record.type)
-        resolved["related"] = [reference_view(kb, "scheme", r) for r in record.related]
+        resolved["organisation"] = reference_view(kb, kinds.CONTACT, record.organisation)
+    if loaded.kind == kinds.SCHEME:
+        resolved["type"] = reference_view(kb, kinds.SCHEME_TYPE, record.type)
+        resolved["related"] = [reference_view(kb, kinds.SCHEME, r) for r in record.related]
     for field in ("legal_basis", "code_articles"):
         if getattr(record, field, None):
-            resolved[field] = [reference_view(kb, "legal", i) for i in getattr(record, field)]
+            resolved[field] = [reference_view(kb, kinds.LEGAL, i) for i in getattr(record, field)]
     sources = getattr(record, "sources", None) or []
     if sources:
         resolved["sources"] = [
-            {**reference_view(kb, "document", s.document), "as_of": s.as_of, "locator": s.locator}
+            {**_resolved(kb, kinds.DOCUMENT, s.document), "as_of": s.as_of, "locator": s.locator}
             for s in sources
         ]
-    if loaded.kind in ("local-territory", "qpv"):
-        prefix = "local" if loaded.kind == "local-territory" else "qpv"
+    if loaded.kind in kinds.TERRITORY_KINDS:
+        prefix = kinds.TERRITORY_KINDS[loaded.kind]
         resolved["territory"] = territory_view(kb, f"{prefix}:{record.id}")
     view["resolved"] = resolved
     view["file"] = loaded.path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +21,9 @@ from dtscli.base.loader import (
 from dtscli.base.referential import LocalArea, Referential, Territory, cached_referential, fold
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.cache.records import RecordCache
-from dtscli.data import models
-from dtscli.data.findings import Finding
+from dtscli.data import kinds, models
+from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import _
 from dtscli.util.progress import track
 
 
@@ -65,23 +66,29 @@ class KnowledgeBase:
     @classmethod
     def load(
         cls,
-        data_dir: Path,
+        data_dir: Path | str,
         base: Path | None = None,
         cache_dir: Path | None = None,
-        use_cache: bool = True,
+        use_cache: bool | None = None,
         verify: bool = False,
         save: bool = True,
     ) -> KnowledgeBase:
         """Load every record; paths in findings are shown relative to `base` (default: cwd).
 
-        Files unchanged since the last load come from the record cache (see cache.py);
-        `verify` compares their content hash too, not only their size and time.
+        With `use_cache` (the command line asks for it; by default, only when `cache_dir` is
+        given), files unchanged since the last load come from the record cache
+        (cache/records.py) and the referential from its own; `verify` compares their content
+        hash too, not only their size and time. Without it nothing is read from or written
+        to a cache: a library call leaves no file behind.
         """
+        data_dir = Path(data_dir)
+        if use_cache is None:
+            use_cache = cache_dir is not None
         kb = cls(data_dir, base)
         kb.loaded_at = time.time()
         cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
         files = scan(data_dir, folders=kb.folders)
-        for relative, kind, _ in track(files, "Lecture de la base"):  # a bar after 1 s
+        for relative, kind, _stamp in track(files, _("Reading the base")):  # a bar after 1 s
             kb.add_file(data_dir / relative, kind, cache, verify, relative)
         if save:  # `dts check` saves once, after the rules, with the positions they needed
             cache.save()
@@ -141,9 +148,9 @@ class KnowledgeBase:
         self.findings.extend(findings)
         if loaded is not None:
             self.add(loaded)
-            if self._referential is not None and loaded.kind in ("local-territory", "qpv"):
+            if self._referential is not None and loaded.kind in kinds.TERRITORY_KINDS:
                 self._referential = None  # rebuilt with the new local territory on next use
-        elif kind != "unexpected":
+        elif kind != kinds.UNEXPECTED:
             self.unreadable.add(path.stem)
         return loaded
 
@@ -191,7 +198,7 @@ class KnowledgeBase:
                     cache.path.parent if cache is not None and cache.path is not None else None,
                 )
             referential = self._official.derive()
-            for loaded in self.records["local-territory"].values():
+            for loaded in self.records[kinds.LOCAL_TERRITORY].values():
                 area = loaded.record
                 referential.add_local(
                     LocalArea(
@@ -203,7 +210,7 @@ class KnowledgeBase:
                         tuple(area.epci),
                     )
                 )
-            for loaded in self.records["qpv"].values():
+            for loaded in self.records[kinds.QPV].values():
                 qpv = loaded.record
                 referential.add_local(
                     LocalArea(f"qpv:{qpv.id}", "qpv", qpv.id, qpv.name, tuple(qpv.communes))
@@ -216,8 +223,34 @@ class KnowledgeBase:
     def of_kind(self, kind: str) -> list[LoadedRecord]:
         return list(self.records[kind].values())
 
-    def schemes(self) -> list[LoadedRecord]:
-        return self.of_kind("scheme")
+    def schemes(
+        self,
+        *,
+        type: str | Sequence[str] = (),  # the name of the option and of the field
+        dept: str | Sequence[str] = (),
+        region: str | Sequence[str] = (),
+        status: str | Sequence[str] = (),
+        territory: str | None = None,
+        text: str | None = None,
+    ) -> list[LoadedRecord]:
+        """The scheme instances `dts list` selects with the same options, in its order:
+        `kb.schemes(type="CLSM", dept="06")`. Each filter takes a value or a list of values
+        (any of them matches); `territory` is a code (commune:06088) or a name (Nice), and
+        `text` searches names and notes. Unknown types, statuses or codes raise DtsError.
+
+        Each result has `.id`, `.name`, `.territory` and `.status`, the whole record as
+        `.record` and its file as `.path`.
+        """
+        query = build_query(
+            self,
+            types=_listed(type),
+            depts=_listed(dept),
+            regions=_listed(region),
+            statuses=_listed(status),
+            territory=territory,
+            text=text,
+        )
+        return self.query(query)
 
     def get(self, record_id: str) -> LoadedRecord | None:
         """A record by id, whatever its kind (scheme types by their code, e.g. CLS)."""
@@ -268,7 +301,7 @@ class KnowledgeBase:
         """Every commune some CLSM of the base covers."""
         if self._coverage is None:
             covered: set[str] = set()
-            for loaded in self.schemes():
+            for loaded in self.of_kind(kinds.SCHEME):
                 if loaded.record.type == "CLSM":
                     territory = self.territory(loaded.record.territory)
                     if territory is not None:
@@ -280,7 +313,7 @@ class KnowledgeBase:
 
     def query(self, query: SchemeQuery) -> list[LoadedRecord]:
         """Scheme instances matching every filter, in a stable order."""
-        matches = [s for s in self.schemes() if self._matches(s.record, query)]
+        matches = [s for s in self.of_kind(kinds.SCHEME) if self._matches(s.record, query)]
         return sorted(matches, key=self.sort_key)
 
     def sort_key(self, loaded: LoadedRecord) -> tuple:
@@ -326,3 +359,61 @@ class KnowledgeBase:
         referential = self.referential
         known = {"depts": set(referential.departements), "regions": set(referential.regions)}
         validate_codes(depts, regions, known)
+
+
+def _listed(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def build_query(
+    kb: KnowledgeBase,
+    *,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    territory: str | None,
+    text: str | None,
+) -> SchemeQuery:
+    """The query of the scheme filters as typed (`dts list`, `dts export`, kb.schemes):
+    types in capitals, codes padded (6 -> 06), unknown values refused with a hint, the
+    territory resolved (a name with one department is looked up in it)."""
+    from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
+
+    depts = [normalise_code(d) for d in depts]
+    regions = [normalise_code(r) for r in regions]
+    kb.validate_codes(depts, regions)
+    resolved = None
+    if territory:
+        resolved = kb.referential.parse_territory(territory, depts[0] if len(depts) == 1 else None)
+    return SchemeQuery(
+        types=normalise_types(types),
+        depts=depts,
+        regions=regions,
+        statuses=normalise_statuses(statuses),
+        territory=resolved,
+        text=text,
+    )
+
+
+def load_problems(
+    kb: KnowledgeBase, folders: tuple[str, ...] = ("schemes", "territories")
+) -> list[tuple[str, str]]:
+    """Problems of the files under `folders` of the base: (severity, `place: message`)."""
+    shown = kb.display(kb.data_dir)
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
+    problems = [
+        (
+            "error",
+            _("{path}: id {id!r} is already used by {other}").format(
+                path=second.path, id=second.id, other=first.path
+            ),
+        )
+        for first, second in kb.duplicates
+    ]
+    inside_folders = tuple(f + "/" for f in folders)
+    for finding in kb.findings:
+        inside = finding.path[len(prefix) :] if finding.path.startswith(prefix) else finding.path
+        if finding.severity is not Severity.info and inside.startswith(inside_folders):
+            problems.append((finding.severity.value, f"{finding.location()}: {finding.message}"))
+    return problems

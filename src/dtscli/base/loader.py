@@ -21,21 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.data.findings import Finding, Severity
-from dtscli.data.vocab import did_you_mean
+from dtscli.data.kinds import BY_FOLDER, BY_PARENT_FOLDER, UNEXPECTED
 from dtscli.util.i18n import N_, _
+from dtscli.util.suggest import did_you_mean
 
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
 
     from dtscli.cache.quickvalidate import QuickValidator
-
-RECORD_FOLDERS: dict[str, str] = {
-    "contacts": "contact",
-    "legal": "legal",
-    "documents": "document",
-    "territories/qpv": "qpv",
-    "territories/local": "local-territory",
-}
 
 
 @dataclass
@@ -57,6 +50,20 @@ class LoadedRecord:
     def position(self, *key_path: str | int) -> tuple[int, int]:
         return self.parsed.position(key_path)
 
+    # What a reader of `kb.schemes(...)` wants most, without `.record.`; the rest is there.
+    @property
+    def name(self) -> str | None:
+        return getattr(self.record, "name", None)
+
+    @property
+    def territory(self) -> str | None:
+        return getattr(self.record, "territory", None)
+
+    @property
+    def status(self) -> Any:
+        """A scheme's status (a vocab.Status, which compares equal to its text)."""
+        return getattr(self.record, "status", None)
+
 
 def classify(relative: Path | str) -> str | None:
     """The record kind a data file holds, from where it sits; None if it is no record."""
@@ -64,18 +71,14 @@ def classify(relative: Path | str) -> str | None:
     if not text.endswith((".yaml", ".yml")):
         return None
     parts = text.split("/")
-    if parts[0] == "schemes":
-        if len(parts) == 2:
-            return "scheme-type"
-        if len(parts) == 3:
-            return "scheme"
-        return "unexpected"
     folder = "/".join(parts[:-1])
-    if folder in RECORD_FOLDERS:
-        return RECORD_FOLDERS[folder]
+    if folder in BY_FOLDER:
+        return BY_FOLDER[folder]
+    if len(parts) > 2 and "/".join(parts[:-2]) in BY_PARENT_FOLDER:
+        return BY_PARENT_FOLDER["/".join(parts[:-2])]
     if parts[0] == "territories" and len(parts) == 2:
         return None  # generated referential
-    return "unexpected"
+    return UNEXPECTED
 
 
 def discover(data_dir: Path) -> list[tuple[Path, str]]:
@@ -199,7 +202,7 @@ def validate_parsed(
     """Validate a parsed file against the model of its kind. A `quick` validator vouches
     for valid data without importing the models; anything it refuses goes to the models,
     which word the findings."""
-    if kind == "unexpected":
+    if kind == UNEXPECTED:
         parsed.add(
             "layout",
             Severity.warning,

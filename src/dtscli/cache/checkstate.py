@@ -242,8 +242,10 @@ class CheckState:
         _dump(marshal.dumps((self.token, self.delta, self.folders)), _delta_path(self.path))
 
     def apply_delta(self) -> None:
+        if self.path is None:
+            return
         try:
-            token, delta, folders = marshal.loads(_delta_path(self.path).read_bytes())  # type: ignore[union-attr]
+            token, delta, folders = marshal.loads(_delta_path(self.path).read_bytes())
         except Exception:  # none, or unreadable: the whole save stands alone
             return
         if token != self.token or not isinstance(delta, dict):
@@ -275,7 +277,7 @@ def state_key(
     data_dir: Path, data_display: str, config: CheckConfig, today: dt.date
 ) -> tuple[Any, ...]:
     """Everything besides the record files that the findings depend on."""
-    referential = []
+    referential: list[tuple[Any, ...]] = []
     for name in ("regions", "departements", "epci", "communes"):
         try:
             stat = (data_dir / "territories" / f"{name}.yaml").stat()
@@ -366,11 +368,12 @@ def save_whole(
         else:
             base_findings.append(item)
     folders: dict[str, tuple[Any, ...]] = {}
-    names, stamps, digests, racy, contributions, file_findings = [], [], [], set(), [], []
+    names: list[str] = []
+    stamps, digests, racy, contributions, file_findings = [], [], set(), [], []
     for folder, files in in_folder.items():
-        stamp = kb.folders[folder]
+        listed = kb.folders[folder]
         folders[folder] = tuple(
-            Folder(stamp, is_racy(stamp[0], kb.loaded_at), len(names), len(names) + len(files))
+            Folder(listed, is_racy(listed[0], kb.loaded_at), len(names), len(names) + len(files))
         )
         kind = classify(f"{folder}/x.yaml" if folder else "x.yaml")
         for relative, name in files:

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from dtscli.data.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold, status_label
+from dtscli.base.labels import status_label
+from dtscli.data.vocab import SCHEME_TYPES, Status, fold
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import N_, _, counted
+from dtscli.util.suggest import did_you_mean
 
 INDEX_FORMAT = 5
 Row = dict[str, Any]
@@ -55,13 +57,14 @@ def normalise_types(types: Iterable[str]) -> list[str]:
 
 
 def normalise_statuses(statuses: Iterable[str]) -> list[str]:
+    known = [status.value for status in Status]
     for value in statuses:
-        if value not in STATUSES:
-            guess = did_you_mean(value, list(STATUSES))
+        if value not in known:
+            guess = did_you_mean(value, known)
             hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
             raise DtsError(
                 _("unknown status {value!r}{hint}; statuses are: {statuses}").format(
-                    value=value, hint=hint, statuses=", ".join(STATUSES)
+                    value=value, hint=hint, statuses=", ".join(known)
                 )
             )
     return list(statuses)
@@ -498,13 +501,12 @@ def _list_from_base(
     fmt: str,
     out: TextIO | None,
 ) -> int:
-    from dtscli.base.kb import KnowledgeBase
-    from dtscli.commands.show import build_query, load_problems
+    from dtscli.base.kb import KnowledgeBase, build_query, load_problems
 
     folders = scheme_folders(data_dir, [])
     stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in folders}
     territories = territories_key(data_dir)
-    kb = KnowledgeBase.load(data_dir)
+    kb = KnowledgeBase.load(data_dir, use_cache=True)
     problems = load_problems(kb)
     query = build_query(
         kb,

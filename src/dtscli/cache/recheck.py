@@ -323,7 +323,12 @@ def _recheck_files(
             return None
         racy = is_racy(stamp[1], since)
         saved = state.file(number) if number is not None else None
-        if saved is not None and parsed.digest == saved.digest and not forced:
+        if (
+            number is not None
+            and saved is not None
+            and parsed.digest == saved.digest
+            and not forced
+        ):
             fresh[number] = saved._replace(stamp=stamp, racy=racy)  # touched, not changed
             continue
         loaded, findings = validate_parsed(parsed, kind, quick)
@@ -349,10 +354,10 @@ def _recheck_files(
         if any(item.rule == "internal-error" for item in found):
             return None  # the whole check reports it where it belongs
         for item in drop_suppressed(loader_findings + found, base):
-            entry = entry_of.get(item.path)
-            if entry is None:
+            owner = entry_of.get(item.path)
+            if owner is None:
                 return None  # a finding outside the files read: check everything
-            entry.findings.append(as_row(item))
+            owner.findings.append(as_row(item))
     placed = [(*relative.rpartition("/")[::2], tuple(entry)) for relative, entry in new.items()]
     return {number: tuple(entry) for number, entry in fresh.items()}, placed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import N_, _
 
@@ -18,7 +19,7 @@ from dtscli.util.i18n import N_, _
 )
 def cls_without_clsm(scope: Scope, ctx: Context) -> Iterator[Finding]:
     covered = scope.clsm_coverage()  # every commune some CLSM covers: one pass, not CLS x CLSM
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
         if scheme.type != "CLS" or scheme.status.value == "expired":
             continue

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
-from dtscli.data.formats import EMAIL_RE
+from dtscli.data.vocab import EMAIL_RE
 from dtscli.util.i18n import N_, _, format_date, ngettext
 
 PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
@@ -16,7 +17,7 @@ PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
 
 @declare("contact-email", "contacts", Severity.error, N_("A malformed e-mail address bounces."))
 def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("contact"):
+    for loaded in scope.checked(kinds.CONTACT):
         email = loaded.record.email
         if email is not None and not EMAIL_RE.match(email):
             yield finding(
@@ -35,7 +36,7 @@ def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
     N_("French numbers have ten digits (or +33 and nine) so that people can dial them."),
 )
 def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("contact"):
+    for loaded in scope.checked(kinds.CONTACT):
         phone = loaded.record.phone
         if phone is not None and not PHONE_RE.match(phone.strip()):
             yield finding(
@@ -54,7 +55,7 @@ def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
     N_("Personal data: a person's details carry the date they were last verified."),
 )
 def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("contact"):
+    for loaded in scope.checked(kinds.CONTACT):
         contact = loaded.record
         if contact.kind == "person" and contact.verified_on is None:
             yield finding(
@@ -83,7 +84,7 @@ def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
 def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
     months = int(ctx.option("contact-stale", "max_age_months", 18))
     limit = _months_before(ctx.today, months)
-    for loaded in scope.checked("contact"):
+    for loaded in scope.checked(kinds.CONTACT):
         contact = loaded.record
         if contact.verified_on and contact.verified_on < limit:
             yield finding(

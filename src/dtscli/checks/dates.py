@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import N_, _, format_date, ngettext
 
 
 @declare("date-order", "time", Severity.error, N_("A scheme cannot end before it is signed."))
 def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
         if scheme.signed_on and scheme.end_on and scheme.end_on < scheme.signed_on:
             yield finding(
@@ -33,9 +34,9 @@ def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
 )
 def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     tolerance = int(ctx.option("duration-exceeds-type", "tolerance_days", 31))
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
-        scheme_type = scope.find("scheme-type", scheme.type)
+        scheme_type = scope.find(kinds.SCHEME_TYPE, scheme.type)
         if not (scheme.signed_on and scheme.end_on and scheme_type):
             continue
         years = scheme_type.record.duration_years
@@ -70,7 +71,7 @@ def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     N_("A scheme whose end date has passed is probably expired or being renewed."),
 )
 def active_but_ended(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
         if scheme.status.value == "active" and scheme.end_on and scheme.end_on < ctx.today:
             yield finding(
@@ -88,7 +89,7 @@ def active_but_ended(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "signed-in-future", "time", Severity.error, N_("A signature date cannot be in the future.")
 )
 def signed_in_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
         if scheme.signed_on and scheme.signed_on > ctx.today:
             yield finding(

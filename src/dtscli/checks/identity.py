@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import N_, _
 
@@ -57,7 +58,7 @@ def id_matches_filename(scope: Scope, ctx: Context) -> Iterator[Finding]:
     N_("Schemes sit in the folder of their type (schemes/clsm/ holds CLSM) so reviews route well."),
 )
 def scheme_folder_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         folder = PurePosixPath(loaded.path).parent.name
         if folder != loaded.record.type.lower():
             yield finding(

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
-from dtscli.data.formats import MENTAL_HEALTH_AXIS
+from dtscli.data.vocab import MENTAL_HEALTH_AXIS
 from dtscli.util.i18n import N_, _, format_date
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ RULE = "cls-mental-health-axis"
 
 def legal_record_for(scope: Scope, rule: str) -> LoadedRecord | None:
     """The legal text whose `requires` names `rule` (and has an entry-into-force date)."""
-    for loaded in scope.context("legal"):
+    for loaded in scope.context(kinds.LEGAL):
         if any(req.rule == rule for req in loaded.record.requires) and loaded.record.in_force_on:
             return loaded
     return None
@@ -42,7 +43,7 @@ def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
     if law is None:
         return  # `legal-rule-source` reports the missing text
     in_force = law.record.in_force_on
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
         if scheme.type != "CLS" or scheme.signed_on is None:
             continue
@@ -84,9 +85,9 @@ def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
     base=True,
 )
 def legal_rule_source(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    if scope.checked("scheme") and legal_record_for(scope, RULE) is None:
+    if scope.checked(kinds.SCHEME) and legal_record_for(scope, RULE) is None:
         yield Finding(
-            scope.display(scope.data_dir / "legal"),
+            scope.display(scope.data_dir / kinds.BY_NAME[kinds.LEGAL].folder),
             1,
             1,
             "legal-rule-source",

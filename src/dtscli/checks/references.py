@@ -6,27 +6,22 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
-from dtscli.data.vocab import did_you_mean
 from dtscli.util.i18n import N_, _
+from dtscli.util.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from dtscli.base.loader import LoadedRecord
 
 KIND_LABEL = {
-    "contact": N_("no contact has the id {id!r}"),
-    "legal": N_("no legal text has the id {id!r}"),
-    "document": N_("no document has the id {id!r}"),
-    "scheme": N_("no scheme has the id {id!r}"),
-    "scheme-type": N_("no scheme type has the id {id!r}"),
+    kinds.CONTACT: N_("no contact has the id {id!r}"),
+    kinds.LEGAL: N_("no legal text has the id {id!r}"),
+    kinds.DOCUMENT: N_("no document has the id {id!r}"),
+    kinds.SCHEME: N_("no scheme has the id {id!r}"),
+    kinds.SCHEME_TYPE: N_("no scheme type has the id {id!r}"),
 }
-FOLDER = {
-    "contact": "contacts/",
-    "legal": "legal/",
-    "document": "documents/",
-    "scheme": "schemes/<type>/",
-    "scheme-type": "schemes/",
-}
+FOLDER = {kind.name: kind.place for kind in kinds.KINDS}
 
 
 def _missing(
@@ -68,7 +63,7 @@ def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
             for index, count in enumerate(getattr(record, "published_counts", None) or [])
         ]
         for target, key_path in places:
-            problem = _missing(scope, "ref-document", loaded, "document", target, *key_path)
+            problem = _missing(scope, "ref-document", loaded, kinds.DOCUMENT, target, *key_path)
             if problem:
                 yield problem
 
@@ -80,17 +75,27 @@ def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
     N_("A coordinator or organisation must be a contact record."),
 )
 def ref_contact(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         if loaded.record.coordinator:
             problem = _missing(
-                scope, "ref-contact", loaded, "contact", loaded.record.coordinator, "coordinator"
+                scope,
+                "ref-contact",
+                loaded,
+                kinds.CONTACT,
+                loaded.record.coordinator,
+                "coordinator",
             )
             if problem:
                 yield problem
-    for loaded in scope.checked("contact"):
+    for loaded in scope.checked(kinds.CONTACT):
         if loaded.record.organisation:
             problem = _missing(
-                scope, "ref-contact", loaded, "contact", loaded.record.organisation, "organisation"
+                scope,
+                "ref-contact",
+                loaded,
+                kinds.CONTACT,
+                loaded.record.organisation,
+                "organisation",
             )
             if problem:
                 yield problem
@@ -100,24 +105,24 @@ def ref_contact(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "ref-legal", "references", Severity.error, N_("A legal basis must point at a legal record.")
 )
 def ref_legal(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme-type") + scope.checked("legal"):
-        field = "legal_basis" if loaded.kind == "scheme-type" else "code_articles"
+    for loaded in scope.checked(kinds.SCHEME_TYPE) + scope.checked(kinds.LEGAL):
+        field = "legal_basis" if loaded.kind == kinds.SCHEME_TYPE else "code_articles"
         for index, target in enumerate(getattr(loaded.record, field)):
-            problem = _missing(scope, "ref-legal", loaded, "legal", target, field, index)
+            problem = _missing(scope, "ref-legal", loaded, kinds.LEGAL, target, field, index)
             if problem:
                 yield problem
 
 
 @declare("ref-scheme", "references", Severity.error, N_("Related schemes must exist."))
 def ref_scheme(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         for index, target in enumerate(loaded.record.related):
-            problem = _missing(scope, "ref-scheme", loaded, "scheme", target, "related", index)
+            problem = _missing(scope, "ref-scheme", loaded, kinds.SCHEME, target, "related", index)
             if problem:
                 yield problem
-        if not scope.has_id("scheme-type", loaded.record.type):
+        if not scope.has_id(kinds.SCHEME_TYPE, loaded.record.type):
             problem = _missing(
-                scope, "ref-scheme", loaded, "scheme-type", loaded.record.type, "type"
+                scope, "ref-scheme", loaded, kinds.SCHEME_TYPE, loaded.record.type, "type"
             )
             if problem:
                 yield problem

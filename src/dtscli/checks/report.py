@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from dtscli import __version__
-from dtscli.about import DOCUMENTATION, RULES_DOCUMENTATION
 from dtscli.checks.registry import Rule, all_rules
 from dtscli.checks.runner import Report
+from dtscli.data.about import DOCUMENTATION, RULES_DOCUMENTATION
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import NP_, _, counted, format_number, pgettext
 

@@ -107,7 +107,7 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
     config.ignore = ignore
     for name, setting in (document.get("rules") or {}).items():
         if name not in rules:
-            from dtscli.base.loader import did_you_mean
+            from dtscli.util.suggest import did_you_mean
 
             guess = did_you_mean(name, list(rules))
             hint = _(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""
@@ -241,7 +241,7 @@ def rule_findings(
     the base rules find). A rule that crashes becomes an internal-error finding."""
     context = Context(today=today or dt.date.today(), options=config.options)
     found: list[Finding] = []
-    for rule in track(list(all_rules().values()), "Règles de vérification"):
+    for rule in track(list(all_rules().values()), _("Running the rules")):
         if rule.check is None or config.severities.get(rule.name) == "off":
             continue
         if rule.base and not whole_base:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
+from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import N_, _
 
@@ -25,9 +26,9 @@ KIND_NAMES = {
     N_("Each scheme type works at one scale (a PTSM per department, a CLS per commune or EPCI)."),
 )
 def scale_territory_kind(scope: Scope, ctx: Context) -> Iterator[Finding]:
-    for loaded in scope.checked("scheme"):
+    for loaded in scope.checked(kinds.SCHEME):
         scheme = loaded.record
-        scheme_type = scope.find("scheme-type", scheme.type)
+        scheme_type = scope.find(kinds.SCHEME_TYPE, scheme.type)
         if scheme_type is None:
             continue  # reported by ref-scheme
         allowed = scheme_type.record.scale.kinds

@@ -1,4 +1,5 @@
-"""What `dts check` and `dts rules` do, callable without the CLI."""
+"""`dts check`: the gate on data pull requests, from the saved state of the last check when
+it can be (cache/recheck.py), else from the whole base."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dtscli.base.layout import find_data_dir
 from dtscli.base.loader import display_path
 from dtscli.cache import checkstate
 from dtscli.cache.recheck import recheck
-from dtscli.checks.registry import all_rules
 from dtscli.checks.report import write_report
 from dtscli.checks.runner import (
     Report,
@@ -23,7 +23,10 @@ from dtscli.checks.runner import (
     whole_base_findings,
 )
 from dtscli.util.errors import DtsError
-from dtscli.util.i18n import NP_, _, counted, pgettext
+from dtscli.util.i18n import NP_, _
+from dtscli.util.output import check_format
+
+FORMATS = ("text", "json", "github", "sarif")
 
 FAMILY_WORDS = (  # the rule families in words, for `dts rules`
     NP_("rule family", "yaml"),
@@ -79,7 +82,9 @@ def check_base(
     else:
         from dtscli.base.kb import KnowledgeBase
 
-        kb = KnowledgeBase.load(data_dir, base=root, cache_dir=cache_dir, verify=True, save=False)
+        kb = KnowledgeBase.load(
+            data_dir, base=root, cache_dir=cache_dir, use_cache=True, verify=True, save=False
+        )
         found = whole_base_findings(kb, config, today, base)
         files_checked = len(kb.files)
         kb.remember_positions()
@@ -109,19 +114,21 @@ def check_base(
     return report
 
 
-def check_command(
-    *,
+def run(
     data_dir: Path | None,
+    *,
     paths: list[Path],
-    fmt: str,
-    strict: bool,
-    changed_since: str | None,
-    today: str | None,
-    output: Path | None,
+    fmt: str = "text",
+    strict: bool = False,
+    changed_since: str | None = None,
+    today: str | None = None,
+    output: Path | None = None,
     staged: bool = False,
 ) -> int:
+    """Check, write the report (to `output` or standard output); the exit code."""
+    check_format(fmt, FORMATS)
     if staged and changed_since:
-        raise DtsError("choose --staged or --changed-since, not both")
+        raise DtsError(_("choose --staged or --changed-since, not both"))
     report = check_base(
         find_data_dir(data_dir), paths, changed_since, parse_day(today), staged=staged
     )
@@ -135,30 +142,3 @@ def check_command(
     else:
         write_report(report, fmt, sys.stdout, colour=fmt == "text" and sys.stdout.isatty())
     return report.exit_code(strict)
-
-
-def list_rules(fmt: str) -> None:
-    rules = sorted(all_rules().values(), key=lambda r: (r.family, r.name))
-    words = fmt in ("table", "md")  # for people: families and severities in words
-    rows = [
-        {
-            "name": r.name,
-            "family": pgettext("rule family", r.family) if words else r.family,
-            "severity": pgettext("severity", r.severity.value) if words else r.severity.value,
-            "legal": r.legal,
-            "options": ", ".join(f"{k}={v}" for k, v in r.options),
-            "rationale": _(r.rationale),
-        }
-        for r in rules
-    ]
-    columns = (
-        ("name", _("Rule")),
-        ("family", _("Family")),
-        ("severity", _("Severity")),
-        ("legal", _("Legal text")),
-        ("options", _("Options")),
-        ("rationale", _("Rationale")),
-    )
-    from dtscli.util.output import write_rows
-
-    write_rows(rows, columns, fmt, footer=counted("{count} rule", "{count} rules", len(rows)))

@@ -21,9 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dtscli.about import DATA_LICENCE
 from dtscli.commands.export import SINGULAR, TABLES, Column, Dataset, Table, tables
 from dtscli.data import models
+from dtscli.data.about import DATA_LICENCE
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
 

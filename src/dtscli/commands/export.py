@@ -33,12 +33,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dtscli.base.kb import KnowledgeBase, SchemeQuery
-from dtscli.data import models
+from dtscli.base.kb import KnowledgeBase, SchemeQuery, build_query
+from dtscli.data import kinds, models
 from dtscli.data.canonical import key_order, nested_model
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
-from dtscli.util.i18n import _
+from dtscli.util.i18n import _, counted
 from dtscli.util.output import cell
 
 FORMATS = ("json", "csv", "sqlite", "datapackage", "csl-json", "ris", "bibtex")
@@ -52,24 +52,8 @@ SUFFIXES = {
     ".ris": "ris",
     ".bib": "bibtex",
 }
-TABLES: dict[str, str] = {
-    "scheme-type": "scheme_types",
-    "scheme": "schemes",
-    "contact": "contacts",
-    "legal": "legal_texts",
-    "document": "documents",
-    "qpv": "qpv",
-    "local-territory": "local_territories",
-}
-SINGULAR: dict[str, str] = {
-    "scheme_types": "scheme_type",
-    "schemes": "scheme",
-    "contacts": "contact",
-    "legal_texts": "legal_text",
-    "documents": "document",
-    "qpv": "qpv",
-    "local_territories": "local_territory",
-}
+TABLES: dict[str, str] = {kind.name: kind.table for kind in kinds.KINDS}
+SINGULAR: dict[str, str] = {kind.table: kind.singular for kind in kinds.KINDS}
 # Fields that hold the id of another record: the column REFERENCES that table, and is indexed.
 REFERENCES: dict[str, str] = {
     "type": "scheme_types(id)",
@@ -144,19 +128,19 @@ class Dataset:
 def collect(kb: KnowledgeBase, query: SchemeQuery | None = None, personal: bool = True) -> Dataset:
     """The records of the base (scheme instances filtered by `query`), ready to write."""
     dataset = Dataset()
-    persons = {c.id for c in kb.of_kind("contact") if c.record.kind == "person"}
+    persons = {c.id for c in kb.of_kind(kinds.CONTACT) if c.record.kind == "person"}
     for kind, table in TABLES.items():
-        if kind == "scheme":
+        if kind == kinds.SCHEME:
             loaded = kb.query(query or SchemeQuery())
         else:
             loaded = sorted(kb.of_kind(kind), key=lambda item: item.id)
-        if kind == "contact" and not personal:
+        if kind == kinds.CONTACT and not personal:
             loaded = [item for item in loaded if item.id not in persons]
         dataset.records[table] = [dump(item.record) for item in loaded]
     if not personal:
         _scrub(kb, dataset, persons)
     dataset.territories = _territories(kb, dataset)
-    from dtscli.about import export_metadata
+    from dtscli.commands.metadata import export_metadata
 
     dataset.metadata = export_metadata(kb.data_dir)
     return dataset
@@ -172,10 +156,10 @@ def _scrub(kb: KnowledgeBase, dataset: Dataset, persons: set[str]) -> None:
     """Leave no trace of people: references to them become null; their ids, names, e-mail
     addresses and phone numbers are replaced in free text. E-mail addresses other than an
     organisation's own are replaced too. Authors of published documents are kept."""
-    people = [kb.find("contact", person).record for person in sorted(persons)]
+    people = [kb.records[kinds.CONTACT][person].record for person in sorted(persons)]
     public_emails = {
         c.record.email.lower()
-        for c in kb.of_kind("contact")
+        for c in kb.of_kind(kinds.CONTACT)
         if c.record.kind == "organisation" and c.record.email
     }
     patterns: list[tuple[re.Pattern[str], str]] = []
@@ -344,10 +328,8 @@ class Table:
         statements = [f'CREATE TABLE "{self.name}" (\n  ' + ",\n  ".join(parts) + "\n)"]
         indexed = [c.name for c in self.columns if c.references and c.name != self.primary_key[0]]
         indexed += [c for c in INDEXED.get(self.name, ()) if c not in indexed]
-        for column in indexed:
-            statements.append(
-                f'CREATE INDEX "idx_{self.name}_{column}" ON "{self.name}"("{column}")'
-            )
+        for name in indexed:
+            statements.append(f'CREATE INDEX "idx_{self.name}_{name}" ON "{self.name}"("{name}")')
         return statements
 
 
@@ -598,3 +580,65 @@ def export(
         raise DtsError(
             _("cannot write {path}: {problem}").format(path=output, problem=error.strerror or error)
         ) from None
+
+
+def run(
+    data_dir: Path | None,
+    *,
+    fmt: str | None = None,
+    output: Path | None = None,
+    personal: bool = True,
+    excel: bool = False,
+    metadata: Path | None = None,
+    types: list[str],
+    depts: list[str],
+    regions: list[str],
+    statuses: list[str],
+    territory: str | None = None,
+    text: str | None = None,
+) -> int:
+    """`dts export`: the format from --format or -o, the schemes filtered as `dts list` does,
+    written to -o (or standard output for json and csv)."""
+    import sys
+
+    from dtscli.commands.common import load_base, require_loadable
+
+    target = None if output is None or str(output) == "-" else output
+    chosen = choose_format(fmt, target)
+    if excel and chosen != "csv":
+        raise DtsError(_("--excel is for the CSV format"))
+    if metadata is not None and chosen != "sqlite":
+        raise DtsError(_("--metadata goes with the sqlite format (Datasette)"))
+    kb = load_base(data_dir)
+    require_loadable(kb)
+    query = build_query(
+        kb,
+        types=types,
+        depts=depts,
+        regions=regions,
+        statuses=statuses,
+        territory=territory,
+        text=text,
+    )
+    dataset = collect(kb, query, personal=personal)
+    written, changed = export(dataset, chosen, target, excel=excel, types=query.types)
+    if written is not None:
+        sys.stdout.write(written)
+        return 0
+    if metadata is not None and target is not None:
+        from dtscli.commands.datapackage import write_datasette_metadata
+
+        write_datasette_metadata(dataset, target, metadata)
+        sys.stderr.write(_("wrote {path}").format(path=metadata) + "\n")
+    schemes = len(dataset.records[kinds.BY_NAME[kinds.SCHEME].table])
+    message = (
+        _("wrote {path} ({schemes}, {records})")
+        if changed
+        else _("unchanged: {path} ({schemes}, {records})")
+    )
+    counts = {
+        "schemes": counted("{count} scheme", "{count} schemes", schemes),
+        "records": counted("{count} record", "{count} records", dataset.count()),
+    }
+    sys.stderr.write(message.format(path=target, **counts) + "\n")
+    return 0

@@ -35,12 +35,13 @@ from dtscli.base.referential import REFERENTIAL_FILES
 from dtscli.base.yamlfile import CODE_WIDTHS
 from dtscli.data import models
 from dtscli.data.canonical import nested_model, sort_keys
+from dtscli.data.kinds import KINDS
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
 from dtscli.util.i18n import _, counted
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-DATA_FOLDERS = frozenset({"schemes", "contacts", "legal", "documents", "territories"})
+DATA_FOLDERS = frozenset(kind.folder.split("/")[0] for kind in KINDS)
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -398,3 +399,25 @@ def run_fmt(
         )
     err.write(summary + "\n")
     return 1 if failed or (check and changed) else 0
+
+
+def _files(count: int) -> str:
+    return "file" if count == 1 else "files"
+
+
+def run(
+    data_dir: Path | None, paths: list[Path], *, check: bool = False, diff: bool = False
+) -> int:
+    """`dts fmt`: the files given (no base needed), or every record file of the base."""
+    import sys
+
+    from dtscli.base.layout import find_data_dir
+
+    try:
+        base = find_data_dir(data_dir)
+    except DtsError:
+        if not paths:
+            raise
+        base = None
+    files = select_files(base, paths)
+    return run_fmt(files, check=check, diff=diff, out=sys.stdout, err=sys.stderr)

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from dtscli import __version__
-from dtscli.about import DISTRIBUTION, REPOSITORY
+from dtscli.data.about import DISTRIBUTION, REPOSITORY
 from dtscli.data.jsonschemas import FOLDERS, file_name
 from dtscli.data.vocab import SCHEME_TYPES
 from dtscli.util.errors import DtsError
@@ -200,7 +200,7 @@ def schema_modeline(record: Path, data_dir: Path, kind: str) -> str:
     """The first line that tells the YAML language server which schema a record follows: a
     path relative to the record, to the schemas of the repository (`schemas/`, as `dts init`
     writes them, or the package's own in the dts repository), else the schema's `$id`."""
-    from dtscli.about import SCHEMA_BASE
+    from dtscli.data.about import SCHEMA_BASE
 
     root = data_dir.resolve().parent
     name = file_name(kind)
@@ -209,3 +209,64 @@ def schema_modeline(record: Path, data_dir: Path, kind: str) -> str:
             relative = os.path.relpath(folder / name, record.resolve().parent)
             return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
     return f"# yaml-language-server: $schema={SCHEMA_BASE}{name}\n"
+
+
+def run(
+    directory: Path,
+    *,
+    reference: Path | None = None,
+    no_reference: bool = False,
+    title: str,
+    hook_repo: str | None = None,
+    rev: str | None = None,
+    branch: str = "main",
+    data_dir: Path | None = None,
+) -> int:
+    """`dts init`: plan the repository (reference records from --from, else the base found as
+    usual, unless --no-reference), write it, and say what to do next."""
+    import sys
+
+    from dtscli.data.about import REPOSITORY
+    from dtscli.util.errors import DtsError
+    from dtscli.util.i18n import _, ngettext
+
+    source = None
+    if not no_reference:
+        source = reference
+        if source is None:
+            from dtscli.base.layout import find_data_dir
+
+            try:
+                source = find_data_dir(data_dir)
+            except DtsError:
+                source = None
+    chosen = plan(
+        title=title, hook_repo=hook_repo or REPOSITORY, rev=rev, branch=branch, reference=source
+    )
+    written = write(directory, chosen)
+    say = sys.stderr.write
+    count = len(written)
+    say(
+        ngettext("{count} file written in {path}", "{count} files written in {path}", count).format(
+            count=count, path=directory
+        )
+        + "\n"
+    )
+    if chosen.reference is not None:
+        say(
+            _("{count} reference records copied from {path}").format(
+                count=chosen.copied, path=chosen.reference
+            )
+            + "\n"
+        )
+    else:
+        say(
+            _(
+                "no reference record: add the territory referential "
+                "(dts init --from PATH/data) before dts check"
+            )
+            + "\n"
+        )
+    command = f"cd {directory} && git init && pip install pre-commit && pre-commit install"
+    say(_("then: {command}").format(command=command) + "\n")
+    return 0

@@ -11,21 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dtscli.base.kb import KnowledgeBase
+from dtscli.base.loader import display_path
 from dtscli.base.referential import Territory
-from dtscli.commands.show import normalise_code, normalise_statuses, normalise_types
-from dtscli.data import models
-from dtscli.data.vocab import did_you_mean
+from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
+from dtscli.commands.common import load_base
+from dtscli.data import kinds, models
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
 from dtscli.util.i18n import _, format_date, format_number
+from dtscli.util.suggest import did_you_mean
 
 # ask(question, default) -> answer; None when there is nobody to ask (stdin is no terminal).
+# The command line passes one that prompts on the terminal.
 Ask = Callable[[str, str | None], str]
 VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ"
 
@@ -70,7 +74,7 @@ def of_place(name: str) -> str:
 
 
 def suggest_name(kb: KnowledgeBase, scheme_type: str, territory: Territory) -> str:
-    found = kb.find("scheme-type", scheme_type)
+    found = kb.find(kinds.SCHEME_TYPE, scheme_type)
     type_name = found.record.name if found else scheme_type
     return f"{type_name} {of_place(territory.name)}"
 
@@ -118,15 +122,13 @@ def _value(
 
 
 def ask_error(message: str) -> None:
-    """Say what was wrong with an answer before asking again (the CLI replaces nothing here)."""
-    import typer
-
-    typer.echo(_("error: {message}").format(message=message), err=True)
+    """Say what was wrong with an answer before asking again."""
+    sys.stderr.write(_("error: {message}").format(message=message) + "\n")
 
 
 def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
     allowed: list[str] = []
-    found = kb.find("scheme-type", scheme_type)
+    found = kb.find(kinds.SCHEME_TYPE, scheme_type)
     if found is not None:
         allowed = list(found.record.scale.kinds)
 
@@ -163,8 +165,8 @@ def _text_parser(option: str) -> Callable[[str], str]:
 def _document_parser(kb: KnowledgeBase) -> Callable[[str], str]:
     def parse(text: str) -> str:
         text = text.strip()
-        if kb.find("document", text) is None:
-            guess = did_you_mean(text, list(kb.records["document"]))
+        if kb.find(kinds.DOCUMENT, text) is None:
+            guess = did_you_mean(text, list(kb.records[kinds.DOCUMENT]))
             hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
             raise DtsError(
                 _(
@@ -359,7 +361,9 @@ def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:
 
 def _related_placeholder(kb: KnowledgeBase, new: NewScheme) -> list[str]:
     same_place = sorted(
-        s.id for s in kb.schemes() if s.record.territory == new.territory.ref and s.id != new.id
+        s.id
+        for s in kb.of_kind(kinds.SCHEME)
+        if s.record.territory == new.territory.ref and s.id != new.id
     )
     if not same_place:
         return ["# related: []  # " + _("ids of linked schemes")]
@@ -403,15 +407,40 @@ def create(kb: KnowledgeBase, new: NewScheme) -> Path:
 
 def interactive() -> bool:
     """Whether to ask for missing options: only when someone types at a terminal."""
-    import sys
-
     return sys.stdin.isatty()
 
 
-def prompter() -> Ask:
-    import typer
-
-    def ask(question: str, default: str | None) -> str:
-        return str(typer.prompt(question, default=default))
-
-    return ask
+def run(
+    data_dir: Path | None,
+    scheme_type: str,
+    *,
+    name: str | None = None,
+    territory: str | None = None,
+    dept: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
+    as_of: str | None = None,
+    record_id: str | None = None,
+    prompt: Ask | None = None,
+) -> int:
+    """`dts new`: gather the options (asking with `prompt` for the missing ones when someone
+    types at a terminal), write the record, say where and what next."""
+    kb = load_base(data_dir)
+    new = gather(
+        kb,
+        scheme_type,
+        name=name,
+        territory=territory,
+        dept=dept,
+        status=status,
+        source=source,
+        as_of=as_of,
+        record_id=record_id,
+        ask=prompt if prompt is not None and interactive() else None,
+    )
+    shown = display_path(create(kb, new))
+    sys.stdout.write(f"wrote {shown}\n")
+    sys.stderr.write(
+        f"next: fill in what the sources give (the commented keys), then: dts check {shown}\n"
+    )
+    return 0

@@ -8,7 +8,7 @@ values (names, descriptions) are French.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from dtscli.data import formats, vocab
+from dtscli.data import vocab
+from dtscli.data.kinds import KINDS
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -38,8 +39,8 @@ PartialDate = Annotated[
     str, StringConstraints(pattern=r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|unknown)$")
 ]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-MENTAL_HEALTH_AXIS = formats.MENTAL_HEALTH_AXIS
-TERRITORY_EXAMPLES = [
+MENTAL_HEALTH_AXIS = vocab.MENTAL_HEALTH_AXIS
+TERRITORY_EXAMPLES: list[Any] = [  # list[Any]: pydantic types the examples as JSON values
     "commune:06088",
     "epci:200030195",
     "dept:06",
@@ -54,8 +55,8 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Status = formats.Status
-Family = formats.Family
+Status = vocab.Status
+Family = vocab.Family
 
 
 class Source(Record):
@@ -179,7 +180,7 @@ class Scheme(Sourced):
 
 # ---------------------------------------------------------------- contacts
 
-EMAIL_RE = formats.EMAIL_RE
+EMAIL_RE = vocab.EMAIL_RE
 
 
 class Contact(Sourced):
@@ -290,13 +291,13 @@ class Document(Record):
         "autre",
     ] = Field(description="Kind of document.")
     title: str = Field(description="Title as published.")
-    authors: Annotated[list[str], AfterValidator(formats.no_blank_author)] = Field(
+    authors: Annotated[list[str], AfterValidator(vocab.no_blank_author)] = Field(
         default_factory=list, description="Authors, « NAME Firstname »."
     )
     publisher: str | None = Field(None, description="Publisher or issuing body.")
     journal: str | None = Field(None, description="Journal or series, for an article.")
     issue: str | None = Field(None, description="Issue number, as text.")
-    date: Annotated[PartialDate | None, BeforeValidator(formats.date_as_text)] = Field(
+    date: Annotated[PartialDate | None, BeforeValidator(vocab.date_as_text)] = Field(
         None,
         description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD, or `unknown`.",
         json_schema_extra=_year_as_number,
@@ -351,12 +352,5 @@ class LocalTerritory(Sourced):
     )
 
 
-RECORD_MODELS: dict[str, type[Record]] = {
-    "scheme-type": SchemeType,
-    "scheme": Scheme,
-    "contact": Contact,
-    "legal": LegalText,
-    "document": Document,
-    "qpv": Qpv,
-    "local-territory": LocalTerritory,
-}
+# The model of each kind of record, by kind name (the table is data/kinds.py).
+RECORD_MODELS: dict[str, type[Record]] = {kind.name: globals()[kind.model] for kind in KINDS}

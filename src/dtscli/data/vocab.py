@@ -1,56 +1,60 @@
-"""The fixed vocabulary of the format and small text helpers, importable without pydantic
-(fast paths use them)."""
+"""The fixed vocabulary of the format: the enums and codes the models and the fast paths
+share, the two coercions of document fields, and small text helpers (folding, dates in
+French, "did you mean").
+
+Importable without pydantic: the derived validation schemas of the quick validator refer to
+these objects, so a check can unpickle them without importing the models.
+"""
 
 from __future__ import annotations
 
-from dtscli.util.i18n import NP_, _, translations
+import datetime as dt
+import re
+from enum import Enum
 
 SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
-STATUSES: tuple[str, ...] = (  # the values of formats.Status (a test keeps them equal)
-    "intention",
-    "in_preparation",
-    "renewal",
-    "active",
-    "expired",
-    "unknown",
-)
+MENTAL_HEALTH_AXIS = "sante-mentale"
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """The choice `word` most likely meant (a typo-aware distance: util/suggest.py)."""
-    from dtscli.util.suggest import closest  # only on a mistake: off the start-up path
+class Status(str, Enum):
+    """Where a scheme instance stands."""
 
-    return closest(word, choices)
-
-
-# The statuses in words, one source for the command line and the sheets. In English they
-# are the values themselves (what --status takes); the French is in the catalog (fr.po),
-# with the feminine a CPTS or a DAC takes (« une communauté », « active », « échue »).
-STATUS_CONTEXT = "status"
-FEMININE_STATUS_CONTEXT = "status, feminine"
-STATUS_WORDS = (
-    NP_("status", "intention"),
-    NP_("status", "in_preparation"),
-    NP_("status", "renewal"),
-    NP_("status", "active"),
-    NP_("status", "expired"),
-    NP_("status", "unknown"),
-    NP_("status, feminine", "intention"),
-    NP_("status, feminine", "in_preparation"),
-    NP_("status, feminine", "renewal"),
-    NP_("status, feminine", "active"),
-    NP_("status, feminine", "expired"),
-    NP_("status, feminine", "unknown"),
-)
+    intention = "intention"
+    in_preparation = "in_preparation"
+    renewal = "renewal"
+    active = "active"
+    expired = "expired"
+    unknown = "unknown"
 
 
-def status_label(status: str, feminine: bool = False, lang: str | None = None) -> str:
-    """A status in words in the language of the output (`lang`: another one): « actif »,
-    « en préparation », « active » when `feminine`; ValueError for an unknown status."""
-    if status not in STATUSES:
-        raise ValueError(_("unknown status {status!r}").format(status=status))
-    context = FEMININE_STATUS_CONTEXT if feminine else STATUS_CONTEXT
-    return translations(lang).pgettext(context, status)
+# The statuses under which a scheme covers its territory, for `dts stats` coverage and gaps
+# and for the sheets: every status but an intention and an ended scheme.
+NOT_COVERING: tuple[str, ...] = (Status.intention.value, Status.expired.value)
+COVERING_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.value not in NOT_COVERING)
+
+
+class Family(str, Enum):
+    """The three families of schemes the seeds describe."""
+
+    sante_globale = "sante-globale"
+    sante_mentale = "sante-mentale"
+    parcours_de_soins = "parcours-de-soins"
+
+
+def date_as_text(value: object) -> object:
+    """YAML reads `2021-11-17` as a date and `2021` as a number: keep both as text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 2999:
+        return str(value)
+    return value
+
+
+def no_blank_author(authors: list[str]) -> list[str]:
+    if any(not author.strip() for author in authors):
+        raise ValueError("an author is blank")
+    return authors
 
 
 def fold(text: str) -> str:

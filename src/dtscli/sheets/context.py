@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
-from dtscli.base.loader import LoadedRecord, did_you_mean
+from dtscli.base.loader import LoadedRecord
 from dtscli.base.referential import Territory, fold
-from dtscli.commands.show import normalise_code
-from dtscli.commands.stats import COVERING_STATUSES  # the same rule as `dts stats coverage`
-from dtscli.data import models
+from dtscli.cache.listindex import normalise_code
+from dtscli.data import kinds, models
+from dtscli.data.vocab import COVERING_STATUSES  # the same rule as `dts stats coverage`
 from dtscli.sheets.environment import family_label, fr_date, fr_join, fr_percent, status_label
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _
+from dtscli.util.suggest import did_you_mean
 
 Context = dict[str, Any]
 
@@ -128,7 +129,7 @@ class Citations:
         return [self._numbers[REFERENTIAL_KEY]]
 
     def _entry(self, source: models.Source, cited_by: str) -> Context:
-        found = self.kb.find("document", source.document)
+        found = self.kb.find(kinds.DOCUMENT, source.document)
         if found is None:
             raise DtsError(
                 _(
@@ -239,7 +240,7 @@ def latest_as_of(sources: Iterable[models.Source]) -> dt.date | str:
 
 def scheme_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Context:
     scheme: models.Scheme = loaded.record
-    type_loaded = kb.find("scheme-type", scheme.type)
+    type_loaded = kb.find(kinds.SCHEME_TYPE, scheme.type)
     refs = cites.cite(scheme.sources, loaded.path)
     return {
         "id": scheme.id,
@@ -276,7 +277,7 @@ def legal_heading(text: models.LegalText) -> str:
 def legal_data(
     kb: KnowledgeBase, legal_id: str, type_code: str, cites: Citations, cited_by: str
 ) -> Context:
-    found = kb.find("legal", legal_id)
+    found = kb.find(kinds.LEGAL, legal_id)
     if found is None:
         raise DtsError(
             _(
@@ -306,7 +307,7 @@ def legal_data(
 
 def contact_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Context:
     contact: models.Contact = loaded.record
-    organisation = kb.find("contact", contact.organisation)
+    organisation = kb.find(kinds.CONTACT, contact.organisation)
     if contact.organisation and organisation is None:
         raise DtsError(
             _("{path}: the organisation {id!r} is no contact record; run `dts check`").format(
@@ -355,7 +356,7 @@ def select_contacts(
     """Contacts for a scheme type (any when None) whose territory overlaps `scope`;
     contacts without a territory (national bodies) only when `national`."""
     chosen = []
-    for loaded in kb.of_kind("contact"):
+    for loaded in kb.of_kind(kinds.CONTACT):
         contact: models.Contact = loaded.record
         if type_code is not None and type_code not in contact.scheme_types:
             continue
@@ -399,7 +400,7 @@ def document_data(loaded: LoadedRecord, cites: Citations) -> Context:
 
 
 def reading_list(kb: KnowledgeBase, type_code: str, cites: Citations) -> list[Context]:
-    documents = [d for d in kb.of_kind("document") if type_code in d.record.scheme_types]
+    documents = [d for d in kb.of_kind(kinds.DOCUMENT) if type_code in d.record.scheme_types]
     documents.sort(key=lambda d: _document_sort_key(d.record))
     return [document_data(d, cites) for d in documents]
 
@@ -411,11 +412,11 @@ def resolve_target(kb: KnowledgeBase, target: str) -> tuple[str, str]:
     """('type', 'CLSM') or ('scheme', 'clsm-nice'); one clear error otherwise."""
     if target.upper() in models.SCHEME_TYPES:
         return "type", target.upper()
-    if kb.find("scheme", target) is not None:
+    if kb.find(kinds.SCHEME, target) is not None:
         return "scheme", target
-    if kb.find("scheme", target.lower()) is not None:
+    if kb.find(kinds.SCHEME, target.lower()) is not None:
         return "scheme", target.lower()
-    choices = [*models.SCHEME_TYPES, *kb.records["scheme"]]
+    choices = [*models.SCHEME_TYPES, *kb.records[kinds.SCHEME]]
     guess = did_you_mean(target, choices) or did_you_mean(target.upper(), choices)
     hint = _(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""
     raise DtsError(
@@ -427,7 +428,7 @@ def resolve_target(kb: KnowledgeBase, target: str) -> tuple[str, str]:
 
 
 def scheme_type(kb: KnowledgeBase, code: str) -> LoadedRecord:
-    found = kb.find("scheme-type", code)
+    found = kb.find(kinds.SCHEME_TYPE, code)
     if found is None:
         raise DtsError(
             _("no record describes the scheme type {type} (schemes/{type}.yaml is missing)").format(
@@ -482,7 +483,7 @@ def legal_framework(
     basis = [legal_data(kb, i, kind.id, cites, loaded.path) for i in kind.legal_basis]
     others = [
         legal
-        for legal in kb.of_kind("legal")
+        for legal in kb.of_kind(kinds.LEGAL)
         if kind.id in legal.record.scheme_types and legal.id not in kind.legal_basis
     ]
     others.sort(key=lambda legal: (legal.record.date or dt.date.max, legal.id))
@@ -586,7 +587,7 @@ def type_sheet(
 
 def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = None) -> Context:
     """One scheme instance: its territory, status and dates, its type, who to contact."""
-    loaded = kb.find("scheme", scheme_id)
+    loaded = kb.find(kinds.SCHEME, scheme_id)
     if loaded is None:
         resolve_target(kb, scheme_id)  # raises the helpful error
         raise DtsError(_("no scheme has the id {id!r}").format(id=scheme_id))
@@ -597,7 +598,7 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
     row["notes"] = scheme.notes
     coordinator = None
     if scheme.coordinator:
-        found = kb.find("contact", scheme.coordinator)
+        found = kb.find(kinds.CONTACT, scheme.coordinator)
         if found is None:
             raise DtsError(
                 _("{path}: the coordinator {id!r} is no contact record; run `dts check`").format(
@@ -608,7 +609,7 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
     row["coordinator"] = coordinator
     related = []
     for other_id in scheme.related:
-        other = kb.find("scheme", other_id)
+        other = kb.find(kinds.SCHEME, other_id)
         if other is None:
             raise DtsError(
                 _("{path}: related scheme {id!r} does not exist").format(
@@ -678,7 +679,7 @@ def territory_sheet(
     contacts = select_contacts(kb, type_code=None, scope=territory, national=False)
     chosen = {c.id: c for c in contacts}
     for contact_id in sorted(coordinators):
-        found = kb.find("contact", contact_id)
+        found = kb.find(kinds.CONTACT, contact_id)
         if found is not None:
             chosen.setdefault(contact_id, found)
     context["contacts"] = arrange_contacts([contact_data(kb, c, cites) for c in chosen.values()])

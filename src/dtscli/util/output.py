@@ -11,6 +11,14 @@ from typing import Any, TextIO
 FORMATS = ("table", "json", "csv", "md")
 
 
+def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> None:
+    """Refuse a --format the command does not write."""
+    if fmt not in allowed:
+        from dtscli.util.errors import DtsError
+
+        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(allowed)}")
+
+
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()

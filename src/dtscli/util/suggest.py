@@ -72,3 +72,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 
         tied = [(e, -share(c), p, c) for e, _, p, c in tied]
     return min(tied)[3]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` most likely meant, or None: what every "did you mean" proposes."""
+    return closest(word, choices)

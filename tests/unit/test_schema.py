@@ -18,10 +18,10 @@ from dtscli.base.loader import classify, discover
 from dtscli.data import jsonschemas, models
 from dtscli.data.canonical import key_order
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SCHEMAS = ROOT / "src" / "dtscli" / "schemas"
 SHIPPED = ROOT / "data"
-CASES = Path(__file__).parent / "check_cases"
+CASES = Path(__file__).resolve().parent.parent / "check_cases"
 
 
 def check_jsonschema(kind: str, files: list[Path]) -> dict:

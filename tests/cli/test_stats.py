@@ -19,7 +19,7 @@ VENCE = "06157"
 NCA = "200030195"  # Métropole Nice Côte d'Azur, which contains Nice
 DLVA = "200034700"  # Durance-Luberon-Verdon Agglomération: spans 04 and 83
 QPV = "QN00606M"
-SHIPPED = Path(__file__).resolve().parent.parent / "data"
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "data"
 
 SCHEME_TYPE = """\
 id: CLSM

@@ -12,7 +12,7 @@ import pytest
 
 from dtscli.base.kb import KnowledgeBase
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def snapshot(kb: KnowledgeBase) -> dict:

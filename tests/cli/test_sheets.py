@@ -1,7 +1,7 @@
 """`dts sheet`: the French fact sheets, through the CLI and through the library.
 
 Snapshots live in tests/snapshots/; after an intended change, regenerate them with
-`DTS_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_sheets.py` and review the diff.
+`DTS_UPDATE_SNAPSHOTS=1 python -m pytest tests/cli/test_sheets.py` and review the diff.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from dtscli.sheets import context as sheets
 from dtscli.sheets import environment as render
 from dtscli.util.errors import DtsError
 
-from .conftest import ROOT, SHIPPED, MiniBase
+from ..conftest import ROOT, SHIPPED, MiniBase
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 DAY = "2025-05-01"
 NBSP = "\u00a0"
 NNBSP = "\u202f"

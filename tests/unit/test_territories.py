@@ -6,7 +6,7 @@ from dtscli.base.kb import KnowledgeBase
 from dtscli.base.referential import Referential, fold
 from dtscli.util.errors import DtsError
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 
 @pytest.fixture(scope="module")

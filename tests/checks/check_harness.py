@@ -20,8 +20,8 @@ from dtscli.base.kb import KnowledgeBase
 from dtscli.base.loader import classify
 from dtscli.checks.runner import run_checks
 
-CASES = Path(__file__).parent / "check_cases"
-SHIPPED = Path(__file__).resolve().parent.parent / "data"
+CASES = Path(__file__).resolve().parent.parent / "check_cases"
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "data"
 TODAY = dt.date(2026, 11, 24)
 OUTCOMES = ("valid", "invalid", "valid_with_warnings")
 
@@ -43,6 +43,11 @@ class Case:
             return []
         lines = path.read_text(encoding="utf-8").splitlines()
         return [line.strip() for line in lines if line.strip()]
+
+
+def families() -> list[str]:
+    """The families that have cases: the folders of check_cases/."""
+    return sorted(folder.name for folder in CASES.iterdir() if folder.is_dir())
 
 
 def cases(family: str) -> list[Case]:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from dtscli.checks.runner import Report
 from dtscli.commands.check import check_base
 
-from .conftest import copy_shipped
-from .test_check_property import mutated
+from ..checks.test_check_property import mutated
+from ..conftest import copy_shipped
 
 TODAY = dt.date(2026, 11, 24)
 

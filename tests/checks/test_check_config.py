@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 TODAY = ["--today", "2026-11-24"]
 BAD_CLS = """\

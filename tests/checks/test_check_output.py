@@ -11,7 +11,9 @@ from dtscli.checks.report import sarif_document, write_github, write_json, write
 from dtscli.checks.runner import Report
 from dtscli.data.findings import Finding, Severity
 
-SCHEMA = Path(__file__).resolve().parent.parent / "src/dtscli/schemas/check-report.schema.json"
+SCHEMA = (
+    Path(__file__).resolve().parent.parent.parent / "src/dtscli/schemas/check-report.schema.json"
+)
 
 REPORT = Report(
     [

@@ -13,7 +13,7 @@ import pytest
 from dtscli.base.kb import KnowledgeBase
 from dtscli.commands.export import CSV_COLUMNS, TABLES
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 
 @pytest.fixture(scope="module")

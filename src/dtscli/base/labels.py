@@ -1,0 +1,37 @@
+"""The words of the vocabulary in the language of the output: statuses and families.
+
+The codes live in data/vocab.py (the format); their words live in the catalogs (fr.po), with
+the feminine a CPTS or a DAC takes (« une communauté », « active », « échue »). In English the
+words are the codes themselves (what --status takes)."""
+
+from __future__ import annotations
+
+from dtscli.data.vocab import Status
+from dtscli.util.i18n import NP_, _, translations
+
+STATUS_CONTEXT = "status"
+FEMININE_STATUS_CONTEXT = "status, feminine"
+STATUS_WORDS = (
+    NP_("status", "intention"),
+    NP_("status", "in_preparation"),
+    NP_("status", "renewal"),
+    NP_("status", "active"),
+    NP_("status", "expired"),
+    NP_("status", "unknown"),
+    NP_("status, feminine", "intention"),
+    NP_("status, feminine", "in_preparation"),
+    NP_("status, feminine", "renewal"),
+    NP_("status, feminine", "active"),
+    NP_("status, feminine", "expired"),
+    NP_("status, feminine", "unknown"),
+)
+STATUSES = frozenset(status.value for status in Status)
+
+
+def status_label(status: str, feminine: bool = False, lang: str | None = None) -> str:
+    """A status in words in the language of the output (`lang`: another one): « actif »,
+    « en préparation », « active » when `feminine`; ValueError for an unknown status."""
+    if status not in STATUSES:
+        raise ValueError(_("unknown status {status!r}").format(status=status))
+    context = FEMININE_STATUS_CONTEXT if feminine else STATUS_CONTEXT
+    return translations(lang).pgettext(context, status)
