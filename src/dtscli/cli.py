@@ -336,6 +336,70 @@ def sheet(
 # ---- dts sheet ---- end
 
 
+# ---- dts map, dts site (issue 14: maps and a website) ---- begin
+@app.command("map")
+def map_cmd(
+    types: TypeFilter = None,
+    depts: DeptFilter = None,
+    regions: Annotated[
+        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (one).")
+    ] = None,
+    statuses: StatusFilter = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE (.svg or .png).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="svg or png (png is drawn by a headless Chromium); default: from -o.",
+            show_default=False,
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", envvar="DTS_TODAY", help="The map's date, YYYY-MM-DD.", show_default=False
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Draw an SVG map of the communes covered by the schemes, coloured by status.
+
+    Examples: dts map --type CLSM --dept 06 -o clsm-06.svg · dts map --type CLS --region 76
+    -o cls-occitanie.svg · dts map --type CLSM -o clsm-france.png (France, overseas insets)
+    """
+    from dtscli.commands import require_loadable
+    from dtscli.maps import command
+    from dtscli.sheets import parse_day
+
+    def action() -> None:
+        command.map_format(fmt, output)
+        kb = _load(data_dir)
+        require_loadable(kb)
+        data, changed = command.run(
+            kb,
+            output=output,
+            fmt=fmt,
+            types=types,
+            depts=depts,
+            regions=regions,
+            statuses=statuses,
+            today=parse_day(date),
+        )
+        if output is None:
+            typer.echo(data, nl=False)
+            return
+        typer.echo(f"wrote {output}" if changed else f"{output} is unchanged", err=True)
+
+    _run(action)
+
+
+# ---- dts map, dts site ---- end
+
+
 # ---- dts stats (issue: steering figures) ---- begin
 @app.command()
 def stats(
