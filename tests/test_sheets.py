@@ -409,7 +409,8 @@ def test_unknown_type_or_id_is_one_line_and_exit_2(sheet):
         (("CLZ",), "is neither a scheme type nor a scheme id"),
         (("CLSM", "--dept", "99"), "unknown department '99'"),
         ((), "say what the sheet is about"),
-        (("CLS", "--format", "pdf"), "unknown format 'pdf'"),
+        (("CLS", "--format", "docx"), "unknown format 'docx'"),
+        (("CLS", "--format", "pdf"), "a PDF sheet needs -o FILE.pdf"),
     ]:
         result = sheet(*args)
         assert result.exit_code == 2, args

@@ -267,7 +267,8 @@ def sheet(
         typer.Option(
             "--format",
             "-f",
-            help="md, html or json (the templates' context); default: from -o's suffix, else md.",
+            help="md, html, pdf (printed by a headless Chromium) or json (the templates' "
+            "context); default: from -o's suffix, else md.",
             show_default=False,
         ),
     ] = None,
@@ -298,7 +299,7 @@ def sheet(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Render a French fact sheet (Markdown or HTML) to hand out.
+    """Render a French fact sheet (Markdown, HTML or PDF) with its map, to hand out.
 
     Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·
     dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html
@@ -318,17 +319,12 @@ def sheet(
             region=region,
             today=sheets.parse_day(date),
         )
-        text = render.render_sheet(context, chosen, data_dir=kb.data_dir, template=template)
+        text, written = sheets.run(kb, context, chosen, output=output, template=template)
         if output is None:
             typer.echo(text, nl=False)
             return
-        from dtscli.fileio import write_atomically
-
-        try:
-            changed = write_atomically(output, text)
-        except OSError as error:
-            raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
-        typer.echo(f"wrote {output}" if changed else f"{output} is unchanged", err=True)
+        for path, changed in written:
+            typer.echo(f"wrote {path}" if changed else f"{path} is unchanged", err=True)
 
     _run(action)
 

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -181,6 +182,13 @@ def md_url(url: str | None) -> Markup:
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
+def md_file(name: str | None) -> Markup:
+    """A relative file name as a Markdown link destination (a map beside the sheet)."""
+    if not name or "/" in name or name.startswith(".") or ":" in name:
+        raise ValueError(f"not a file name beside the sheet: {name!r}")
+    return Markup("".join(_URL_UNSAFE.get(ch, ch) for ch in name))
+
+
 def md_email(email: str | None) -> Markup | str:
     """An e-mail autolink when the address is well formed, plain escaped text otherwise."""
     if not email:
@@ -280,6 +288,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "famille": family_label,
     "liste_fr": fr_join,
     "lien": md_url,
+    "fichier": md_file,
     "courriel": md_email,
     "notes": citations,
     "md": _markdown_escape,
@@ -414,7 +423,7 @@ def markdown_to_html(text: str) -> Markup:
 
 SHEET_TEMPLATES = {"type": "type.md.j2", "scheme": "scheme.md.j2", "territory": "territory.md.j2"}
 PAGE_TEMPLATE = "page.html.j2"
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "pdf", "json")
 HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2", ".html.jinja", ".htm.jinja")
 
 
@@ -422,7 +431,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     """--format, else guessed from -o's suffix (.html, .json), else Markdown."""
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
-        return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+        return {".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}.get(suffix, "md")
     if fmt not in FORMATS:
         raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     return fmt
@@ -445,8 +454,10 @@ def render_sheet(
     *,
     data_dir: Path | None = None,
     template: Path | None = None,
+    map_svg: str | None = None,
 ) -> str:
-    """A sheet as Markdown, a standalone HTML page, or its context as JSON."""
+    """A sheet as Markdown, a standalone HTML page (with `map_svg` inline, the map drawn
+    for `context["map"]`), or its context as JSON. (PDF: the HTML page, see `sheet_pdf`.)"""
     if fmt == "json":
         from dtscli.output import dump_json
 
@@ -464,16 +475,25 @@ def render_sheet(
     else:
         search = _shipped(data_dir)
         name = SHEET_TEMPLATES[context["sheet_kind"]]
+    token = None
+    if fmt != "md" and map_svg and context.get("map"):
+        # a paragraph of its own that no record text can forge, replaced by the map
+        token = "DTS-CARTE-" + uuid.uuid4().hex
+        context = {**context, "map": {**context["map"], "inline": token}}
     markdown = markdown_document(render_template(make_environment(search), name, context))
     if fmt == "md":
         return markdown
+    body = str(markdown_to_html(markdown))
+    if token is not None and map_svg is not None:
+        figure = f'<figure class="carte">\n{map_svg.strip()}\n</figure>'
+        body = body.replace(f"<p>{token}</p>", figure, 1)
     page_env = make_environment(_shipped(data_dir), html=True)
     page = render_template(
         page_env,
         PAGE_TEMPLATE,
         {
             "title": context["title"],
-            "body": markdown_to_html(markdown),
+            "body": Markup(body),
             "generated_on": context["generated_on"],
         },
     )

@@ -220,19 +220,19 @@ STYLE = (
     ".dts-map .focus{stroke:#000091;stroke-width:2.6}"
     ".dts-map .frame{fill:none;stroke:#929292;stroke-width:1}"
     ".dts-map text{fill:#1e1e1e}"
-    ".dts-map .t{font-size:26px;font-weight:700}"
-    ".dts-map .l{font-size:17px}"
-    ".dts-map .n{font-size:13px;fill:#3a3a3a}"
-    ".dts-map .i{font-size:13px}"
+    ".dts-map .t{font-size:28px;font-weight:700}"
+    ".dts-map .l{font-size:22px}"
+    ".dts-map .n{font-size:16px;fill:#3a3a3a}"
+    ".dts-map .i{font-size:16px}"
 )
-TITLE_SIZE, LEGEND_SIZE, NOTE_SIZE = 26, 17, 13
+TITLE_SIZE, LEGEND_SIZE, NOTE_SIZE = 28, 22, 16
 INSET_GAP = 12
 MARGIN = 16
 
 
-def _lines(text: str, size: float, width: float) -> list[str]:
-    """Wrap text for an SVG <text> (no wrapping in SVG): about half an em a character."""
-    return textwrap.wrap(text, max(20, int(width / (size * 0.52)))) or [""]
+def _lines(text: str, size: float, width: float, em: float = 0.55) -> list[str]:
+    """Wrap text for an SVG <text> (no wrapping in SVG): `em` ems a character."""
+    return textwrap.wrap(text, max(20, int(width / (size * em)))) or [""]
 
 
 Box = tuple[float, float, float, float]  # x, y, width, height
@@ -290,7 +290,7 @@ def render(spec: MapSpec, paths: dict | None = None) -> str:
     paths = {} if paths is None else paths
     out: list[str] = []
     y = 10.0
-    title_lines = _lines(spec.title, TITLE_SIZE, width - 2 * MARGIN)
+    title_lines = _lines(spec.title, TITLE_SIZE, width - 2 * MARGIN, em=0.62)
     heading = []
     for line in title_lines:
         y += TITLE_SIZE * 1.2
@@ -312,10 +312,10 @@ def render(spec: MapSpec, paths: dict | None = None) -> str:
         ly = y + row * LEGEND_SIZE * 1.6
         fill = STATUS_COLOURS[entry.status] if entry.status else NEUTRAL
         legend.append(
-            f'<rect x="{x:.0f}" y="{ly:.0f}" width="22" height="16" fill="{fill}" '
+            f'<rect x="{x:.0f}" y="{ly:.0f}" width="28" height="20" fill="{fill}" '
             'stroke="#6a6a6a" stroke-width="1"/>'
         )
-        legend.append(_text(x + 30, ly + 14, "l", entry.label))
+        legend.append(_text(x + 38, ly + 18, "l", entry.label))
     legend.append("</g>")
     y += rows * LEGEND_SIZE * 1.6 + 8
     notes: list[str] = ['<g class="credits">']
