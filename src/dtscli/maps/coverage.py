@@ -252,12 +252,24 @@ class MapMaker:
         return svg.MapSpec(title, description, [frame], legend, self.credits(self.drawn), ident)
 
     def national_map(
-        self, schemes: Sequence[LoadedRecord], *, title: str, ident: str = "carte"
+        self,
+        schemes: Sequence[LoadedRecord],
+        *,
+        title: str,
+        ident: str = "carte",
+        depts: Sequence[str] | None = None,
+        area_label: str = "France",
     ) -> svg.MapSpec:
-        """France: départements in the background, covered communes over them."""
+        """France (or the départements `depts`): départements in the background, covered
+        communes over them."""
         referential = self.kb.referential
-        statuses, covering, counted = self.coverage(schemes, None)
+        within = None
+        if depts is not None:
+            within = frozenset(c for d in depts for c in referential.communes_of_dept(d))
+        statuses, covering, counted = self.coverage(schemes, within)
         france = self.france()
+        if depts is not None:
+            france = _Subset(france, depts)
         by_dept: dict[str, list[str]] = {}
         for code in statuses:
             commune = referential.communes.get(code)
@@ -316,20 +328,27 @@ class MapMaker:
         for region_rings in france.regions.values():
             if region_rings:
                 mainland.outlines.append(svg.Outline("region", region_rings))
+        if not mainland.base and len(frames) > 1:  # an overseas region alone
+            first = next(key for key in frames if key)
+            mainland = frames.pop(first)
+            mainland.label = None
+            frames[""] = mainland
         counts: dict[str | None, tuple[int, int]] = {
             status: (counted[status], sum(1 for s in statuses.values() if s == status))
             for status in counted
         }
-        uncovered = len(referential.communes) - len(statuses)
+        total = len(referential.communes) if within is None else len(within)
+        uncovered = total - len(statuses)
         if uncovered:
             counts[None] = (0, uncovered)
         legend = svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
         inset_names = [f.label for key, f in frames.items() if key and f.label]
+        where = "de France" if within is None else f"de {area_label}"
         description = (
-            "Carte de France des communes couvertes, colorées selon le statut de la démarche "
+            f"Carte {where} des communes couvertes, colorées selon le statut de la démarche "
             f"la plus avancée qui les couvre ; {len(statuses)} commune"
             f"{'s' if len(statuses) > 1 else ''} couverte{'s' if len(statuses) > 1 else ''} "
-            f"sur {len(referential.communes)}. Les départements sont tracés"
+            f"sur {total}. Les départements sont tracés"
             + (
                 f" ; les départements d'outre-mer figurent en encarts ({fr_join(inset_names)})."
                 if inset_names
@@ -337,7 +356,7 @@ class MapMaker:
             )
         )
         description += self._missing_words(missing)
-        ordered = [mainland] + [frames[c] for c in OVERSEAS if c in frames]
+        ordered = [mainland] + [frames[c] for c in OVERSEAS if c in frames and frames[c].base]
         return svg.MapSpec(title, description, ordered, legend, self.credits(self.drawn), ident)
 
     def territory_map(
@@ -471,3 +490,77 @@ class MapMaker:
 
         rows.sort(key=lambda row: (fold(row["name"]), row["code"]))
         return rows
+
+    def density_map(
+        self, schemes: Sequence[LoadedRecord], *, title: str, ident: str = "carte"
+    ) -> svg.MapSpec:
+        """France by département, shaded by the number of schemes with a commune there."""
+        referential = self.kb.referential
+        counts: dict[str, int] = {}
+        for loaded in schemes:
+            territory = self.kb.territory(loaded.record.territory)
+            for dept in territory.depts if territory else ():
+                counts[dept] = counts.get(dept, 0) + 1
+        france = self.france()
+        classes = ((0, 0), (1, 2), (3, 5), (6, 10), (11, None))
+        words = ("Aucune démarche", "1 ou 2 démarches", "3 à 5 démarches", "6 à 10 démarches",
+                 "Plus de 10 démarches")  # fmt: skip
+
+        def level(count: int) -> int:
+            for index, (low, high) in enumerate(classes):
+                if count >= low and (high is None or count <= high):
+                    return index
+            return 0
+
+        mainland = svg.Frame(None)
+        frames = {"": mainland}
+        for code in OVERSEAS:
+            if code in france.departements:
+                frames[code] = svg.Frame(referential.departements[code].name)
+        tally = [0] * len(classes)
+        for dept, rings in sorted(france.departements.items()):
+            frame = frames.get(dept, mainland)
+            count = counts.get(dept, 0)
+            tally[level(count)] += 1
+            name = referential.departements[dept].name if dept in referential.departements else dept
+            plural = "s" if count > 1 else ""
+            frame.shapes.append(
+                svg.Shape(
+                    dept,
+                    "dept",
+                    rings,
+                    None,
+                    f"{name} ({dept})\u00a0: {count} démarche{plural}",
+                    level(count),
+                )
+            )
+            frame.outlines.append(svg.Outline("dept", rings))
+        for region_rings in france.regions.values():
+            if region_rings:
+                mainland.outlines.append(svg.Outline("region", region_rings))
+        legend = [
+            svg.LegendEntry(
+                None,
+                f"{words[i]}\u00a0: {tally[i]} département{'s' if tally[i] > 1 else ''}",
+                svg.LEVEL_COLOURS[i],
+            )
+            for i in range(len(classes))
+            if tally[i]
+        ]
+        covered = sum(1 for d in france.departements if counts.get(d))
+        description = (
+            "Carte de France des départements, plus ou moins foncés selon le nombre de "
+            f"démarches de la base qui y ont au moins une commune ; {covered} département"
+            f"{'s' if covered > 1 else ''} sur {len(france.departements)} en comptent au moins une."
+        )
+        self.drawn = list(schemes)
+        ordered = [mainland] + [frames[c] for c in OVERSEAS if c in frames]
+        return svg.MapSpec(title, description, ordered, legend, self.credits(self.drawn), ident)
+
+
+class _Subset:
+    """The national geometry narrowed to some départements (a region's)."""
+
+    def __init__(self, france: Any, depts: Sequence[str]) -> None:
+        self.departements = {d: france.departements[d] for d in depts if d in france.departements}
+        self.regions: dict[str, Any] = {}

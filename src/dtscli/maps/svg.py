@@ -36,6 +36,8 @@ STATUS_COLOURS = {
     "unknown": "#56b4e9",
 }
 NEUTRAL = "#e4e4e4"
+# Classes of a count (a density map of the départements): light to dark blue.
+LEVEL_COLOURS = ("#e4e4e4", "#c6d4ee", "#8fa9dc", "#4f74c4", "#1d3f8f")
 WIDTH = 1000
 FONT = "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -162,6 +164,7 @@ class Shape:
     rings: Rings
     status: str | None
     title: str
+    level: int | None = None  # a class of a count (`data-level`), for a density map
 
 
 @dataclass
@@ -176,6 +179,7 @@ class Outline:
 class LegendEntry:
     status: str | None  # None: not covered
     label: str  # « Actif : 10 démarches, 10 communes »
+    colour: str | None = None  # when not a status colour (density classes)
 
 
 @dataclass
@@ -212,6 +216,10 @@ STYLE = (
         f".dts-map .shapes [data-status={status}]{{fill:{colour}}}"
         f".dts-map .small [data-status={status}]{{stroke:{colour};stroke-width:1.6}}"
         for status, colour in STATUS_COLOURS.items()
+    )
+    + "".join(
+        f".dts-map .shapes [data-level='{level}']{{fill:{colour}}}"
+        for level, colour in enumerate(LEVEL_COLOURS)
     )
     + ".dts-map .outlines path{fill:none;stroke-linejoin:round;pointer-events:none}"
     ".dts-map .epci{stroke:#5c5c5c;stroke-width:.8}"
@@ -310,7 +318,7 @@ def render(spec: MapSpec, paths: dict | None = None) -> str:
         column, row = divmod(index, rows) if rows else (0, 0)
         x = MARGIN + column * column_width
         ly = y + row * LEGEND_SIZE * 1.6
-        fill = STATUS_COLOURS[entry.status] if entry.status else NEUTRAL
+        fill = entry.colour or (STATUS_COLOURS[entry.status] if entry.status else NEUTRAL)
         legend.append(
             f'<rect x="{x:.0f}" y="{ly:.0f}" width="28" height="20" fill="{fill}" '
             'stroke="#6a6a6a" stroke-width="1"/>'
@@ -371,6 +379,8 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
 def shape_element(shape: Shape, project: Projection, paths: dict | None = None) -> str:
     kind = "data-code" if shape.kind == "commune" else "data-dept"
     status = f' data-status="{shape.status}"' if shape.status else ""
+    if shape.level is not None:
+        status += f' data-level="{shape.level}"'
     if paths is None:
         data = path_data(shape.rings, project)
     else:
