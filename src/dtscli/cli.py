@@ -393,6 +393,46 @@ def map_cmd(
     _run(action)
 
 
+@app.command("site")
+def site_cmd(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The folder to write the site in (e.g. public/)."),
+    ] = Path("public"),
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal", help="Publish people's names, e-mail addresses and phones (off)."
+        ),
+    ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", envvar="DTS_TODAY", help="The site's date, YYYY-MM-DD.", show_default=False
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write a static website of the whole base (French; works from file:// and any static
+    host such as GitHub Pages): pages per type, region, département, scheme, legal text and
+    local territory, maps, the bibliography and a search.
+
+    Example: dts site -o public/ && open public/index.html
+    """
+    from dtscli.commands import require_loadable
+    from dtscli.sheets import parse_day
+    from dtscli.site import build
+
+    def action() -> None:
+        kb = _load(data_dir)
+        require_loadable(kb)
+        site = build.run(kb, output, personal=personal, today=parse_day(date))
+        maps = "" if site.maps is not None else " (no map: the geometry is not installed)"
+        typer.echo(f"wrote {site.pages} pages in {output}{maps}", err=True)
+
+    _run(action)
+
+
 # ---- dts map, dts site ---- end
 
 

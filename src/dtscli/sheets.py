@@ -749,9 +749,13 @@ def sheet_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
     title = f"Démarches territoriales de santé — {territory.label}"
     if territory.kind == "region":
         return maker.area_map(
-            schemes, depts, title=title, area_label=f"la région {territory.name}",
-            region=territory.code, focus=territory,
-        )  # fmt: skip
+            schemes,
+            depts,
+            title=title,
+            area_label=f"la région {territory.name}",
+            region=territory.code,
+            focus=territory,
+        )
     names = fr_join(referential.departements[d].name for d in depts)
     return maker.area_map(schemes, depts, title=title, area_label=names, focus=territory)
 
@@ -773,8 +777,13 @@ def map_context(kb: KnowledgeBase, context: Context, spec: Any) -> Context | Non
                 name = kb.referential.departements[shape.code].name
                 communes.append(f"toutes les communes de {name} ({shape.code})")
     communes.sort(key=fold)
-    return {"title": spec.title, "description": spec.description, "communes": communes,
-            "file": None, "inline": None}  # fmt: skip
+    return {
+        "title": spec.title,
+        "description": spec.description,
+        "communes": communes,
+        "file": None,
+        "inline": None,
+    }
 
 
 def attach_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:

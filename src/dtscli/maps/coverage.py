@@ -503,8 +503,13 @@ class MapMaker:
                 counts[dept] = counts.get(dept, 0) + 1
         france = self.france()
         classes = ((0, 0), (1, 2), (3, 5), (6, 10), (11, None))
-        words = ("Aucune démarche", "1 ou 2 démarches", "3 à 5 démarches", "6 à 10 démarches",
-                 "Plus de 10 démarches")  # fmt: skip
+        words = (
+            "Aucune démarche",
+            "1 ou 2 démarches",
+            "3 à 5 démarches",
+            "6 à 10 démarches",
+            "Plus de 10 démarches",
+        )
 
         def level(count: int) -> int:
             for index, (low, high) in enumerate(classes):
