@@ -22,9 +22,7 @@ def test_sheet_as_pdf_keeps_tables_whole(invoke, tmp_path):
     first = text.split("\f")[0]
     assert "Communes couvertes (10)" in first and "Combien en compte-t-on" in first
     # the list of the ten CLSM is one table on one page
-    holding = [
-        page for page in text.split("\f") if "Conseil local de santé mentale d'Antibes" in page
-    ]
+    holding = [page for page in text.split("\f") if "Antibes (commune)" in page]
     assert len(holding) == 1 and "Vence (commune)" in holding[0]
 
 
