@@ -137,7 +137,7 @@ def test_messages_follow_the_language_of_each_call(monkeypatch):
 
 
 def test_one_label_per_status_for_the_command_line_and_the_sheets(monkeypatch):
-    from dtscli.data.vocab import STATUSES, status_label
+    from dtscli.base.labels import STATUSES, status_label
     from dtscli.sheets import environment as render
 
     set_language(monkeypatch, ENGLISH)

@@ -411,7 +411,8 @@ def test_unknown_type_or_id_is_one_line_and_exit_2(sheet):
         (("CLZ",), "is neither a scheme type nor a scheme id"),
         (("CLSM", "--dept", "99"), "unknown department '99'"),
         ((), "say what the sheet is about"),
-        (("CLS", "--format", "pdf"), "unknown format 'pdf'"),
+        (("CLS", "--format", "docx"), "unknown format 'docx'"),
+        (("CLS", "--format", "pdf"), "a PDF sheet needs -o FILE.pdf"),
     ]:
         result = sheet(*args)
         assert result.exit_code == 2, args
@@ -587,18 +588,38 @@ def test_templates_found_from_anywhere(sheet, snap, tmp_path, monkeypatch):
 def test_output_file_is_written_atomically_and_left_alone_when_unchanged(sheet, snap, tmp_path):
     target = tmp_path / "out" / "clsm.md"
     target.parent.mkdir()
+    svg = target.with_suffix(".svg")
     first = sheet("CLSM", "-o", str(target), data=snap.root)
     assert first.exit_code == 0 and first.stdout == ""
-    assert first.stderr == f"wrote {target}\n"
-    assert target.read_text(encoding="utf-8") == sheet("CLSM", data=snap.root).stdout
+    assert first.stderr == f"wrote {svg}\nwrote {target}\n"
+    written = target.read_text(encoding="utf-8")
+    image = "![Conseils locaux de santé mentale (CLSM) — France](clsm.svg)\n\n"
+    assert image in written
+    assert written.replace(image, "") == sheet("CLSM", data=snap.root).stdout
+    assert svg.read_text(encoding="utf-8").startswith("<svg ")
     os.utime(target, (1_000_000_000, 1_000_000_000))
     second = sheet("CLSM", "-o", str(target), data=snap.root)
-    assert second.stderr == f"{target} is unchanged\n"
+    assert second.stderr == f"{svg} is unchanged\n{target} is unchanged\n"
     assert target.stat().st_mtime == 1_000_000_000
     third = sheet("CLSM", "--dept", "83", "-o", str(target), data=snap.root)
-    assert third.stderr == f"wrote {target}\n"
+    assert third.stderr == f"wrote {svg}\nwrote {target}\n"
     assert "Toulon" in target.read_text(encoding="utf-8")
-    assert sorted(p.name for p in target.parent.iterdir()) == ["clsm.md"]  # no temporary file
+    names = sorted(p.name for p in target.parent.iterdir())
+    assert names == ["clsm.md", "clsm.svg"]  # no temporary file
+
+
+def test_sheets_carry_the_map_of_their_area(sheet, tmp_path):
+    page = sheet("CLSM", "--dept", "06", "--format", "html").stdout
+    assert page.count("<svg ") == 1 and "<figure" in page
+    marked = set(re.findall(r'data-code="(\d+)" data-status="active"', page))
+    assert len(marked) == 10
+    assert page.index("<svg ") < page.index("Combien en compte-t-on")
+    markdown = sheet("CLSM", "--dept", "06").stdout
+    assert "Communes couvertes (10)" in markdown
+    assert markdown.index("Combien en compte-t-on") < markdown.index("Qu'est-ce qu'un CLSM")
+    assert markdown.index("Qui contacter") < markdown.index("## Cadre juridique")
+    scheme = sheet("clsm-nice", "--format", "html").stdout
+    assert 'data-code="06088" data-status="active"' in scheme
 
 
 def test_output_format_follows_the_suffix(sheet, snap, tmp_path):

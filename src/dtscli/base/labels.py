@@ -25,7 +25,7 @@ STATUS_WORDS = (
     NP_("status, feminine", "expired"),
     NP_("status, feminine", "unknown"),
 )
-STATUSES = frozenset(status.value for status in Status)
+STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
 
 
 def status_label(status: str, feminine: bool = False, lang: str | None = None) -> str:

@@ -359,7 +359,7 @@ def stats(
 
 
 # The commands that keep a base register themselves on `app` when imported.
-from dtscli.cli import maintain  # noqa: E402, F401
+from dtscli.cli import maintain, publish  # noqa: E402, F401
 
 
 def _exit_at_once(code: object) -> None:

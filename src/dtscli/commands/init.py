@@ -26,8 +26,9 @@ from importlib import resources
 from pathlib import Path
 
 from dtscli import __version__
+from dtscli.data import kinds
 from dtscli.data.about import DISTRIBUTION, REPOSITORY
-from dtscli.data.jsonschemas import FOLDERS, file_name
+from dtscli.data.jsonschemas import file_name
 from dtscli.data.vocab import SCHEME_TYPES
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
@@ -79,7 +80,7 @@ def schema_globs() -> dict[str, str]:
     """`./schemas/scheme.schema.json` -> `data/schemes/*/*.yaml`, for the YAML extension."""
     return {
         f"./{SCHEMAS_FOLDER}/{file_name(kind)}": re.sub(r"<[^>]+>", "*", folder)
-        for kind, folder in FOLDERS.items()
+        for kind, folder in ((k.name, f"data/{k.where}") for k in kinds.KINDS)
     }
 
 

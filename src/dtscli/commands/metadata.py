@@ -18,7 +18,7 @@ from dtscli.data.about import (
 def data_version(data_dir: Path) -> str:
     """The version of the data: the git commit of its folder (« +modifications » when files
     changed since), or « non-versionnée » outside git."""
-    from dtscli.sheets.context import data_version as commit_of
+    from dtscli.base.dataversion import data_version as commit_of
 
     found = commit_of(data_dir)
     if found is None:

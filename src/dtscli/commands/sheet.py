@@ -9,8 +9,7 @@ from pathlib import Path
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.sheets import context as sheets
 from dtscli.sheets import environment as render
-from dtscli.util.errors import DtsError
-from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 
 
 def run(
@@ -36,13 +35,14 @@ def run(
         region=region,
         today=sheets.parse_day(date),
     )
-    text = render.render_sheet(context, chosen, data_dir=kb.data_dir, template=template)
+    text, written = sheets.run(kb, context, chosen, output=output, template=template)
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return 0
-    try:
-        changed = write_atomically(output, text)
-    except OSError as error:
-        raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
-    sys.stderr.write(f"wrote {output}\n" if changed else f"{output} is unchanged\n")
+    for path, changed in written:
+        message = _("wrote {path}") if changed else _("{path} is unchanged")
+        sys.stderr.write(message.format(path=path) + "\n")
     return 0

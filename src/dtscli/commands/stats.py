@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dtscli.base.kb import KnowledgeBase
+from dtscli.base.labels import status_label
 from dtscli.base.stats import (
     COVERING_STATUSES,
     DEFAULT_MIN_POPULATION,
@@ -29,7 +30,6 @@ from dtscli.base.stats import (
 from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.data import models
-from dtscli.data.vocab import status_label
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import N_, NP_, _, counted, format_number, format_percent, pgettext
 from dtscli.util.output import check_format, dump_json, write_rows

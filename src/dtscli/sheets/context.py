@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from dtscli.base.dataversion import data_version
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
 from dtscli.base.loader import LoadedRecord
 from dtscli.base.referential import Territory, fold
@@ -67,31 +67,13 @@ def parse_day(text: str | None) -> dt.date:
         ) from None
 
 
-def data_version(data_dir: Path) -> dict[str, Any] | None:
-    """The git commit of the data directory, and whether it has uncommitted changes."""
-
-    def git(*args: str) -> subprocess.CompletedProcess[str] | None:
-        try:
-            return subprocess.run(
-                ["git", "-C", str(data_dir), *args],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-
-    head = git("rev-parse", "--short", "HEAD")
-    if head is None or head.returncode != 0 or not head.stdout.strip():
-        return None
-    status = git("status", "--porcelain", "--", ".")
-    modified = bool(status and status.returncode == 0 and status.stdout.strip())
-    return {"commit": head.stdout.strip(), "modified": modified}
-
-
 def _meta(kb: KnowledgeBase, kind: str, today: dt.date) -> Context:
-    return {"sheet_kind": kind, "generated_on": today, "data_version": data_version(kb.data_dir)}
+    return {
+        "sheet_kind": kind,
+        "generated_on": today,
+        "data_version": data_version(kb.data_dir),
+        "map": None,  # set by attach_map when the geometry is installed
+    }
 
 
 # ---------------------------------------------------------------- sources
@@ -569,17 +551,20 @@ def type_sheet(
     scope = narrowing(kb, dept, region)
     cites = Citations(kb)
     context = _meta(kb, "type", today or dt.date.today())
-    kind = type_data(kb, loaded, cites)
-    context["type"] = kind
+    # Sources are numbered in the order the sheet cites them: scope, counts, list and
+    # contacts first, then the definition, the texts and the reading list.
+    code = loaded.record.id
     context["scope"] = territory_data(kb, scope, cites) if scope else None
-    context["title"] = f"{kind['name']} ({kind['code']})" + (f" — {scope.label}" if scope else "")
-    context["legal"] = legal_framework(kb, loaded, cites)
-    context["published_counts"] = published_counts(kb, loaded, scope, cites)
-    query = SchemeQuery(types=[kind["code"]], territory=scope)
+    query = SchemeQuery(types=[code], territory=scope)
     instances = [scheme_data(kb, s, cites) for s in kb.query(query)]
     context["instances"] = group_by_department(kb, instances)
-    contacts = select_contacts(kb, type_code=kind["code"], scope=scope, national=True)
+    context["published_counts"] = published_counts(kb, loaded, scope, cites)
+    contacts = select_contacts(kb, type_code=code, scope=scope, national=True)
     context["contacts"] = arrange_contacts([contact_data(kb, c, cites) for c in contacts])
+    kind = type_data(kb, loaded, cites)
+    context["type"] = kind
+    context["title"] = f"{kind['name']} ({kind['code']})" + (f" — {scope.label}" if scope else "")
+    context["legal"] = legal_framework(kb, loaded, cites)
     context["reading"] = reading_list(kb, kind["code"], cites)
     context["sources"] = cites.entries
     return context
@@ -620,21 +605,21 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
     row["related"] = related
     context["scheme"] = row
     context["title"] = scheme.name
-    type_loaded = scheme_type(kb, scheme.type)
-    context["type"] = type_data(kb, type_loaded, cites)
-    context["legal"] = legal_framework(kb, type_loaded, cites)
     territory = kb.territory(scheme.territory)
     assert territory is not None  # scheme_data resolved it
-    skip = {scheme.id, *scheme.related}
-    context["neighbours"] = [
-        scheme_data(kb, s, cites) for s in kb.covering(territory) if s.id not in skip
-    ]
     contacts = [
         c
         for c in select_contacts(kb, type_code=scheme.type, scope=territory, national=False)
         if c.id != scheme.coordinator
     ]
     context["contacts"] = arrange_contacts([contact_data(kb, c, cites) for c in contacts])
+    skip = {scheme.id, *scheme.related}
+    context["neighbours"] = [
+        scheme_data(kb, s, cites) for s in kb.covering(territory) if s.id not in skip
+    ]
+    type_loaded = scheme_type(kb, scheme.type)
+    context["type"] = type_data(kb, type_loaded, cites)
+    context["legal"] = legal_framework(kb, type_loaded, cites)
     context["sources"] = cites.entries
     return context
 
@@ -720,3 +705,153 @@ def build_sheet(
             _("--dept and --region narrow a type sheet (dts sheet CLSM --dept 06), not a scheme")
         )
     return scheme_sheet(kb, key, today=today)
+
+
+# ---------------------------------------------------------------- the sheet's map
+
+
+def sheet_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
+    """The map of a sheet's area (an `svg.MapSpec`), or None when the geometry is not
+    installed: a type sheet maps its scope (France when none), a scheme sheet its
+    territory, a territory sheet the départements around it."""
+    from dtscli.maps.coverage import MapMaker, types_title
+
+    try:
+        maker = MapMaker(kb, geometry, context["generated_on"], context["data_version"])
+    except DtsError:
+        return None
+    referential = kb.referential
+    kind = context["sheet_kind"]
+    if kind == "type":
+        code = context["type"]["code"]
+        schemes = kb.query(SchemeQuery(types=[code]))
+        heading = types_title([code])
+        scope = context["scope"]
+        if scope is None:
+            return maker.national_map(schemes, title=f"{heading} — France", ident="carte")
+        if scope["kind"] == "dept":
+            label = f"{scope['name']} ({scope['code']})"
+            return maker.area_map(
+                schemes, [scope["code"]], title=f"{heading} — {label}", area_label=label
+            )
+        depts = sorted(
+            d.code for d in referential.departements.values() if d.region == scope["code"]
+        )
+        return maker.area_map(
+            schemes,
+            depts,
+            title=f"{heading} — {scope['name']}",
+            area_label=f"la région {scope['name']}",
+            region=scope["code"],
+        )
+    if kind == "scheme":
+        loaded = kb.find("scheme", context["scheme"]["id"])
+        territory = kb.territory(loaded.record.territory)
+        return maker.territory_map(
+            [loaded], territory, title=f"Territoire : {context['scheme']['name']}"
+        )
+    territory = kb.territory(context["territory"]["ref"])
+    schemes = kb.covering(territory)
+    depts = sorted(territory.depts)
+    title = f"Démarches territoriales de santé — {territory.label}"
+    if territory.kind == "region":
+        return maker.area_map(
+            schemes,
+            depts,
+            title=title,
+            area_label=f"la région {territory.name}",
+            region=territory.code,
+            focus=territory,
+        )
+    names = fr_join(referential.departements[d].name for d in depts)
+    return maker.area_map(schemes, depts, title=title, area_label=names, focus=territory)
+
+
+def map_context(kb: KnowledgeBase, context: Context, spec: Any) -> Context | None:
+    """What the templates print of the map: its title, and the covered communes (the text
+    alternative of the picture); `file` is set when the SVG is written beside the sheet."""
+    if spec is None:
+        return None
+    communes = []
+    for frame in spec.frames:
+        for shape in frame.shapes:
+            if shape.status is None:
+                continue
+            if shape.kind == "commune":
+                name = kb.referential.communes[shape.code].name
+                communes.append(f"{name} ({shape.code})")
+            else:
+                name = kb.referential.departements[shape.code].name
+                communes.append(f"toutes les communes de {name} ({shape.code})")
+    communes.sort(key=fold)
+    return {
+        "title": spec.title,
+        "description": spec.description,
+        "communes": communes,
+        "file": None,
+        "inline": None,
+    }
+
+
+def attach_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
+    """Draw the sheet's map and describe it in `context["map"]`; returns the map (an
+    `svg.MapSpec`) or None when there is no geometry."""
+    spec = sheet_map(kb, context, geometry)
+    context["map"] = map_context(kb, context, spec)
+    return spec
+
+
+def run(
+    kb: KnowledgeBase,
+    context: Context,
+    fmt: str,
+    *,
+    output: Path | None,
+    template: Path | None = None,
+) -> tuple[str | bytes, list[tuple[Path, bool]]]:
+    """Render a sheet with its map and write it: Markdown with the SVG map beside it (`-o
+    x.md` writes `x.svg` and links it), HTML with the map inline, PDF printed by a headless
+    Chromium. Returns the sheet (text, or PDF bytes) and the files written, each with
+    whether it changed."""
+    from dtscli.sheets import environment as render
+    from dtscli.util.files import write_atomically
+
+    if fmt == "pdf" and output is None:
+        raise DtsError("a PDF sheet needs -o FILE.pdf")
+    if fmt == "pdf":
+        from dtscli.util.browser import find_browser
+
+        find_browser()  # say so before the work, not after
+    spec = attach_map(kb, context)
+    map_svg = None
+    written: list[tuple[Path, bool]] = []
+    if spec is not None and fmt != "json":
+        from dtscli.maps import svg
+
+        map_svg = svg.render(spec)
+        if fmt == "md" and output is not None and output.suffix.lower() != ".svg":
+            beside = output.with_suffix(".svg")
+            written.append((beside, _write(beside, map_svg, write_atomically)))
+            context["map"]["file"] = beside.name
+    page_format = "html" if fmt == "pdf" else fmt
+    text = render.render_sheet(
+        context, page_format, data_dir=kb.data_dir, template=template, map_svg=map_svg
+    )
+    if fmt == "pdf":
+        from dtscli.maps.command import write_bytes
+        from dtscli.util.browser import html_to_pdf
+
+        data = html_to_pdf(text)
+        assert output is not None
+        written.append((output, _write(output, data, write_bytes)))
+        return data, written
+    if output is not None:
+        written.append((output, _write(output, text, write_atomically)))
+    return text, written
+
+
+def _write(path: Path, data: Any, writer: Any) -> bool:
+    try:
+        return writer(path, data)
+    except OSError as error:
+        raise DtsError(f"cannot write {path}: {error.strerror or error}") from None

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -31,88 +32,22 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from dtscli.data import vocab
+from dtscli.base.french import (  # noqa: F401  (the sheets' filters; re-exported)
+    FAMILY_LABELS,
+    NBSP,
+    NNBSP,
+    SHEET_LANGUAGE,
+    family_label,
+    fr_date,
+    fr_join,
+    fr_number,
+    fr_percent,
+    status_label,
+)
 from dtscli.util.errors import DtsError
-from dtscli.util.i18n import _, format_date, format_month, format_number, format_percent
+from dtscli.util.i18n import _
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
 TEMPLATE_ENV = "DTS_TEMPLATES"
-
-SHEET_LANGUAGE = "fr"  # the sheets are French documents, whatever the locale of the run
-
-FAMILY_LABELS: dict[str, str] = {
-    "sante-globale": "Santé globale",
-    "sante-mentale": "Santé mentale",
-    "parcours-de-soins": "Parcours de soins",
-}
-
-
-# ---------------------------------------------------------------- French formatting
-# Through Babel (util/i18n.py), in French: the sheets are French documents.
-
-
-def fr_date(value: dt.date | str | None) -> str:
-    """`2022-02-21` -> « 21 février 2022 »; partial dates (`2018-03`, `2018`) and `unknown`."""
-    if value is None:
-        raise ValueError(_("no date to format (None)"))
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return format_date(value, SHEET_LANGUAGE)
-    text = str(value)
-    if text == "unknown":
-        return "date inconnue"
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
-    if not match:
-        raise ValueError(_("not a date: {text!r}").format(text=text))
-    year, month, day = match.groups()
-    if day:
-        return fr_date(dt.date(int(year), int(month), int(day)))
-    if month:
-        return format_month(int(year), int(month), SHEET_LANGUAGE)
-    return year
-
-
-def fr_number(value: int | float | None) -> str:
-    """5218960 -> « 5 218 960 », with U+202F NARROW NO-BREAK SPACE between thousands."""
-    if value is None or isinstance(value, bool):
-        raise ValueError(_("no number to format ({value!r})").format(value=value))
-    if isinstance(value, float) and not value.is_integer():
-        return format_number(value, SHEET_LANGUAGE, decimals=1)
-    return format_number(int(value), SHEET_LANGUAGE)
-
-
-def fr_percent(part: int, whole: int) -> str:
-    """« 42 % »; « moins de 1 % » rather than a misleading « 0 % »."""
-    if not whole:
-        raise ValueError(_("percentage of zero"))
-    share = 100 * part / whole
-    if 0 < share < 1:
-        return f"moins de 1{NBSP}%"
-    return format_percent(round(share) / 100, SHEET_LANGUAGE)
-
-
-def status_label(status: str, feminine: bool = False) -> str:
-    """« actif », « en préparation »; « active » for a feminine type (a CPTS is « une
-    communauté »). The labels of the command line, in French (data/vocab.py)."""
-    return vocab.status_label(str(status), feminine, lang=SHEET_LANGUAGE)
-
-
-def family_label(family: str) -> str:
-    try:
-        return FAMILY_LABELS[str(family)]
-    except KeyError:
-        raise ValueError(_("unknown family {family!r}").format(family=family)) from None
-
-
-def fr_join(items: Iterable[Any], last: str = " et ") -> str:
-    """['a', 'b', 'c'] -> « a, b et c »."""
-    words = [str(item) for item in items]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + last + words[-1]
-
 
 _SPACES = "[ \t" + NBSP + NNBSP + "]"
 _SPACE_BEFORE = re.compile(_SPACES + "+([:;?!%])")
@@ -169,6 +104,13 @@ def md_url(url: str | None) -> Markup:
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def md_file(name: str | None) -> Markup:
+    """A relative file name as a Markdown link destination (a map beside the sheet)."""
+    if not name or "/" in name or name.startswith(".") or ":" in name:
+        raise ValueError(f"not a file name beside the sheet: {name!r}")
+    return Markup("".join(_URL_UNSAFE.get(ch, ch) for ch in name))
 
 
 def md_email(email: str | None) -> Markup | str:
@@ -272,6 +214,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "famille": family_label,
     "liste_fr": fr_join,
     "lien": md_url,
+    "fichier": md_file,
     "courriel": md_email,
     "notes": citations,
     "md": _markdown_escape,
@@ -410,7 +353,7 @@ def markdown_to_html(text: str) -> Markup:
 
 SHEET_TEMPLATES = {"type": "type.md.j2", "scheme": "scheme.md.j2", "territory": "territory.md.j2"}
 PAGE_TEMPLATE = "page.html.j2"
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "pdf", "json")
 HTML_SUFFIXES = (".html", ".htm", ".html.j2", ".htm.j2", ".html.jinja", ".htm.jinja")
 
 
@@ -418,7 +361,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
     """--format, else guessed from -o's suffix (.html, .json), else Markdown."""
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
-        return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+        return {".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}.get(suffix, "md")
     if fmt not in FORMATS:
         raise DtsError(
             _("unknown format {fmt!r}; choose one of: {formats}").format(
@@ -447,8 +390,10 @@ def render_sheet(
     *,
     data_dir: Path | None = None,
     template: Path | None = None,
+    map_svg: str | None = None,
 ) -> str:
-    """A sheet as Markdown, a standalone HTML page, or its context as JSON."""
+    """A sheet as Markdown, a standalone HTML page (with `map_svg` inline, the map drawn
+    for `context["map"]`), or its context as JSON. (PDF: the HTML page, see `sheet_pdf`.)"""
     if fmt == "json":
         from dtscli.util.output import dump_json
 
@@ -466,16 +411,25 @@ def render_sheet(
     else:
         search = _shipped(data_dir)
         name = SHEET_TEMPLATES[context["sheet_kind"]]
+    token = None
+    if fmt != "md" and map_svg and context.get("map"):
+        # a paragraph of its own that no record text can forge, replaced by the map
+        token = "DTS-CARTE-" + uuid.uuid4().hex
+        context = {**context, "map": {**context["map"], "inline": token}}
     markdown = markdown_document(render_template(make_environment(search), name, context))
     if fmt == "md":
         return markdown
+    body = str(markdown_to_html(markdown))
+    if token is not None and map_svg is not None:
+        figure = f'<figure class="carte">\n{map_svg.strip()}\n</figure>'
+        body = body.replace(f"<p>{token}</p>", figure, 1)
     page_env = make_environment(_shipped(data_dir), html=True)
     page = render_template(
         page_env,
         PAGE_TEMPLATE,
         {
             "title": context["title"],
-            "body": markdown_to_html(markdown),
+            "body": Markup(body),
             "generated_on": context["generated_on"],
         },
     )
