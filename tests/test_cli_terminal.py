@@ -120,3 +120,9 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr
     assert "Lecture de la base" not in result.stderr and "\x1b[" not in result.stderr
+
+
+def test_a_truncated_id_is_completed():
+    ids = ["ars-paca-webinaire-sante-mentale-qpv-2025", "ars-paca-dynamiques-2021", "cls-nice"]
+    assert closest("ars-paca-webinaire", ids) == ids[0]
+    assert closest("ar", ids) is None
