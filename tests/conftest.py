@@ -64,6 +64,35 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory):
     yield
 
 
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def set_language(environ, lang: str | None) -> None:
+    """Make `environ` (os.environ, or a monkeypatch) ask for `lang`: "en_US.UTF-8",
+    "fr_FR.UTF-8", or None for no locale at all (French, the default)."""
+    for name in LOCALE_VARIABLES:
+        if hasattr(environ, "delenv"):
+            environ.delenv(name, raising=False)
+        else:
+            environ.pop(name, None)
+    if lang is not None:
+        if hasattr(environ, "setenv"):
+            environ.setenv("LANG", lang)
+        else:
+            environ["LANG"] = lang
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_messages():
+    """The tests written before the French interface assert English messages: they run with
+    an English locale (and so do the commands they start). The tests of the two languages
+    (test_i18n.py) choose theirs explicitly."""
+    import os
+
+    set_language(os.environ, "en_US.UTF-8")
+    yield
+
+
 def copy_shipped(target: Path) -> Path:
     """A copy of the shipped base (tests never touch data/); the generated referential
     files are linked, not copied."""

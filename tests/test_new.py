@@ -62,7 +62,7 @@ def test_la_garde_in_the_var_and_the_existing_id(invoke, shipped_copy):
     assert record["territory"] == "commune:83062"
     assert record["status"] == "active"
     text = path.read_text(encoding="utf-8")
-    assert "# axes:  # required for a CLS signed from 23 février 2022" in text
+    assert "# axes:  # required for a CLS signed from February 23, 2022" in text
     assert "#   - id: sante-mentale" in text
     assert errors_of(shipped_copy, path) == []
 

@@ -13,11 +13,16 @@ import typer
 
 from dtscli import __version__
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _, counted, localise_typer, ngettext
+
+localise_typer()
 
 app = typer.Typer(
     name="dts",
-    help="A knowledge base of French démarches territoriales de santé "
-    "(CLS, CLSM, ASV, PTSM, CPTS, DAC): query, check and publish it.",
+    help=_(
+        "A knowledge base of French démarches territoriales de santé "
+        "(CLS, CLSM, ASV, PTSM, CPTS, DAC): query, check and publish it."
+    ),
     no_args_is_help=True,
     add_completion=True,  # --install-completion: typer builds it without new imports
     pretty_exceptions_enable=False,
@@ -29,30 +34,30 @@ DataDir = Annotated[
     typer.Option(
         "--data-dir",
         envvar="DTS_DATA",
-        help="Knowledge base folder (default: the first data/ found from here upwards).",
+        help=_("Knowledge base folder (default: the first data/ found from here upwards)."),
         show_default=False,
     ),
 ]
-Format = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]
+Format = Annotated[str, typer.Option("--format", "-f", help=_("table, json, csv or md."))]
 # The filters of `dts list`, shared by the commands that select schemes the same way.
 TypeFilter = Annotated[
-    list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
+    list[str] | None, typer.Option("--type", "-t", help=_("Scheme type (repeatable): CLS, CLSM…"))
 ]
 DeptFilter = Annotated[
-    list[str] | None, typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable).")
+    list[str] | None, typer.Option("--dept", "-d", help=_("Department code, e.g. 06 (repeatable)."))
 ]
 RegionFilter = Annotated[
-    list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
+    list[str] | None, typer.Option("--region", "-r", help=_("Region code, e.g. 93 (repeatable)."))
 ]
 StatusFilter = Annotated[
-    list[str] | None, typer.Option("--status", "-s", help="Status (repeatable), e.g. active.")
+    list[str] | None, typer.Option("--status", "-s", help=_("Status (repeatable), e.g. active."))
 ]
 TerritoryFilter = Annotated[
     str | None,
-    typer.Option(help="Schemes whose territory overlaps this one: commune:06088, or a name."),
+    typer.Option(help=_("Schemes whose territory overlaps this one: commune:06088, or a name.")),
 ]
 TextFilter = Annotated[
-    str | None, typer.Option(help="Search names and notes (accents and case ignored).")
+    str | None, typer.Option(help=_("Search names and notes (accents and case ignored)."))
 ]
 
 
@@ -66,26 +71,27 @@ def _version(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Print the version.")),
     ] = False,
     cache_dir: Annotated[
         Path | None,
         typer.Option(
             envvar="DTS_CACHE_DIR",
             file_okay=False,
-            help="Keep caches here (default: $XDG_CACHE_HOME/dts or ~/.cache/dts).",
+            help=_("Keep caches here (default: $XDG_CACHE_HOME/dts or ~/.cache/dts)."),
         ),
     ] = None,
     no_cache: Annotated[
         bool,
-        typer.Option("--no-cache", envvar="DTS_NO_CACHE", help="Read every file, save nothing."),
+        typer.Option("--no-cache", envvar="DTS_NO_CACHE", help=_("Read every file, save nothing.")),
     ] = False,
     data_dir: Annotated[
         Path | None,
         typer.Option(
             "--data-dir",
-            help="Dossier de la base, pour toutes les commandes "
-            "(une commande peut en nommer un autre après son nom).",
+            help=_(
+                "The data folder, for every command (a command may name another after its name)."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -114,16 +120,27 @@ def _run(action) -> None:
     try:
         action()
     except DtsError as error:
-        typer.echo(f"error: {error.message}", err=True)
+        typer.echo(_("error: {message}").format(message=error.message), err=True)
         raise typer.Exit(error.exit_code) from None
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(allowed)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(allowed)
+            )
+        )
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "List scheme instances, filtered.\n"
+        "\n"
+        "Examples: dts list --type CLSM --dept 06 · dts list --territory Nice --format json"
+    ),
+)
 def list_cmd(
     type_: TypeFilter = None,
     dept: DeptFilter = None,
@@ -134,10 +151,6 @@ def list_cmd(
     fmt: Format = "table",
     data_dir: DataDir = None,
 ) -> None:
-    """List scheme instances, filtered.
-
-    Examples: dts list --type CLSM --dept 06 · dts list --territory Nice --format json
-    """
     from dtscli.base.layout import find_data_dir
     from dtscli.cache import listindex as listing
 
@@ -160,18 +173,19 @@ def list_cmd(
     _run(action)
 
 
-@app.command()
+@app.command(
+    help=_("Show one record with its references resolved, or what covers a territory."),
+)
 def show(
     record_id: Annotated[
         str,
         typer.Argument(
-            help="A record id (clsm-nice, CLS, loi-2022-217) or a territory (commune:06088)."
+            help=_("A record id (clsm-nice, CLS, loi-2022-217) or a territory (commune:06088).")
         ),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_("text or json."))] = "text",
     data_dir: DataDir = None,
 ) -> None:
-    """Show one record with its references resolved, or what covers a territory."""
     from dtscli.commands import show as commands
 
     def action() -> None:
@@ -182,46 +196,50 @@ def show(
 
 
 # ---- dts check / dts rules (issue: the gate on data pull requests) ---- begin
-@app.command()
+@app.command(
+    help=_(
+        "Check the knowledge base: YAML, schema, identity, references, scale, law, dates,\n"
+        "contacts, sources. Exit 0 when clean (warnings allowed unless --strict), 1 on errors,\n"
+        "2 on usage errors.\n"
+        "\n"
+        "Examples: dts check · dts check --changed-since origin/main --format github ·\n"
+        "dts check data/schemes/clsm/clsm-nice.yaml"
+    ),
+)
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Only report on these files or folders (the whole base is loaded)."),
+        typer.Argument(help=_("Only report on these files or folders (the whole base is loaded).")),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, github or sarif.")
+        str, typer.Option("--format", "-f", help=_("text, json, github or sarif."))
     ] = "text",
-    strict: Annotated[bool, typer.Option(help="Exit 1 on warnings too.")] = False,
+    strict: Annotated[bool, typer.Option(help=_("Exit 1 on warnings too."))] = False,
     changed_since: Annotated[
         str | None,
         typer.Option(
-            help="Only report on files git says changed since this ref (e.g. origin/main)."
+            help=_("Only report on files git says changed since this ref (e.g. origin/main).")
         ),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option(envvar="DTS_TODAY", help="Evaluate dates as of this day (YYYY-MM-DD)."),
+        typer.Option(envvar="DTS_TODAY", help=_("Evaluate dates as of this day (YYYY-MM-DD).")),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", help=_("Write the report to this file."))
     ] = None,
     staged: Annotated[
         bool,
         typer.Option(
             "--staged",
-            help="Ne signaler que les fichiers indexés pour le prochain commit, et toute "
-            "référence cassée si un fichier est supprimé ou renommé (le crochet pre-commit).",
+            help=_(
+                "Report only the files staged for the next commit, and any reference broken "
+                "by a deleted or renamed file (the pre-commit hook)."
+            ),
         ),
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check the knowledge base: YAML, schema, identity, references, scale, law, dates,
-    contacts, sources. Exit 0 when clean (warnings allowed unless --strict), 1 on errors,
-    2 on usage errors.
-
-    Examples: dts check · dts check --changed-since origin/main --format github ·
-    dts check data/schemes/clsm/clsm-nice.yaml
-    """
     from dtscli.commands import check as checking
 
     def action() -> None:
@@ -241,11 +259,14 @@ def check(
     _run(action)
 
 
-@app.command()
+@app.command(
+    help=_("List the rules of `dts check` with their severity, family and rationale."),
+)
 def rules(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=_("table, json, csv or md."))
+    ] = "table",
 ) -> None:
-    """List the rules of `dts check` with their severity, family and rationale."""
     from dtscli.commands import check as checking
 
     def action() -> None:
@@ -259,35 +280,48 @@ def rules(
 
 
 # ---- dts sheet (issue: fact sheets) ---- begin
-@app.command()
+@app.command(
+    help=_(
+        "Render a French fact sheet (Markdown or HTML) to hand out.\n"
+        "\n"
+        "Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·\n"
+        "dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html"
+    ),
+)
 def sheet(
     target: Annotated[
         str | None,
         typer.Argument(
-            help="A scheme type (CLS, clsm…) or a scheme id (clsm-nice).", show_default=False
+            help=_("A scheme type (CLS, clsm…) or a scheme id (clsm-nice)."), show_default=False
         ),
     ] = None,
     territory: Annotated[
         str | None,
-        typer.Option(help="What covers this territory: commune:06088, epci:…, or a name (Nice)."),
+        typer.Option(
+            help=_("What covers this territory: commune:06088, epci:…, or a name (Nice).")
+        ),
     ] = None,
     dept: Annotated[
         str | None,
         typer.Option(
             "--dept",
             "-d",
-            help="Narrow a type sheet to a department (06); with --territory, disambiguate a name.",
+            help=_(
+                "Narrow a type sheet to a department (06); with --territory, disambiguate a name."
+            ),
         ),
     ] = None,
     region: Annotated[
-        str | None, typer.Option("--region", "-r", help="Narrow a type sheet to a region (93).")
+        str | None, typer.Option("--region", "-r", help=_("Narrow a type sheet to a region (93)."))
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
-            help="md, html or json (the templates' context); default: from -o's suffix, else md.",
+            help=_(
+                "md, html or json (the templates' context); default: from -o's suffix, else md."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -296,15 +330,18 @@ def sheet(
         typer.Option(
             "--output",
             "-o",
-            help="Write to FILE (atomically; an identical file is "
-            "left untouched) instead of standard output.",
+            help=_(
+                "Write to FILE (atomically; an identical file is "
+                "left untouched) instead of standard output."
+            ),
             show_default=False,
         ),
     ] = None,
     template: Annotated[
         Path | None,
         typer.Option(
-            help="Your own Jinja template (sandboxed; *.html.j2 renders HTML).", show_default=False
+            help=_("Your own Jinja template (sandboxed; *.html.j2 renders HTML)."),
+            show_default=False,
         ),
     ] = None,
     date: Annotated[
@@ -312,17 +349,12 @@ def sheet(
         typer.Option(
             "--date",
             envvar="DTS_TODAY",
-            help="The sheet's date, YYYY-MM-DD (default: today).",
+            help=_("The sheet's date, YYYY-MM-DD (default: today)."),
             show_default=False,
         ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Render a French fact sheet (Markdown or HTML) to hand out.
-
-    Examples: dts sheet CLS · dts sheet CLSM --dept 06 -o clsm-06.md ·
-    dts sheet clsm-nice · dts sheet --territory Nice --format html -o nice.html
-    """
     from dtscli.commands.show import require_loadable
     from dtscli.sheets import context as sheets
     from dtscli.sheets import environment as render
@@ -348,8 +380,13 @@ def sheet(
         try:
             changed = write_atomically(output, text)
         except OSError as error:
-            raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
-        typer.echo(f"wrote {output}" if changed else f"{output} is unchanged", err=True)
+            raise DtsError(
+                _("cannot write {path}: {problem}").format(
+                    path=output, problem=error.strerror or error
+                )
+            ) from None
+        message = _("wrote {path}") if changed else _("{path} is unchanged")
+        typer.echo(message.format(path=output), err=True)
 
     _run(action)
 
@@ -358,59 +395,78 @@ def sheet(
 
 
 # ---- dts stats (issue: steering figures) ---- begin
-@app.command()
+@app.command(
+    help=(
+        _(
+            "Steering figures: counts by department and status, "
+            "published counts against the base,\n"
+            "population coverage, and the large communes without a CLS or a CLSM."
+        )
+        + "\n\n\b\n"
+        + _(
+            "Views:\n"
+            "  counts        instances by department (or --by region) x type, "
+            "one column per status\n"
+            "  completeness  each published count (« 19 CLSM en PACA ») "
+            "against what the base holds\n"
+            "  coverage      population living in a commune a scheme of the type covers "
+            "(once each)\n"
+            "  gaps          communes of at least --min-population inhabitants "
+            "with no CLS / no CLSM\n"
+            "Schemes on a QPV cover part of a commune: left out of coverage and gaps."
+        )
+        + "\n\n\b\n"
+        + _(
+            "Examples:\n"
+            "  dts stats --region 93                      all four views for PACA\n"
+            "  dts stats completeness --type CLSM --region 93\n"
+            "  dts stats coverage --type CLSM --dept 06\n"
+            "  dts stats gaps --region 93 --format csv > gaps.csv\n"
+            "  dts stats counts --by region --status active"
+        )
+    ),
+)
 def stats(
     view: Annotated[
         str,
-        typer.Argument(help="summary (all four, compact), counts, completeness, coverage or gaps."),
+        typer.Argument(
+            help=_("summary (all four, compact), counts, completeness, coverage or gaps.")
+        ),
     ] = "summary",
     type_: Annotated[
-        list[str] | None, typer.Option("--type", "-t", help="Scheme type (repeatable): CLS, CLSM…")
+        list[str] | None,
+        typer.Option("--type", "-t", help=_("Scheme type (repeatable): CLS, CLSM…")),
     ] = None,
     dept: Annotated[
         list[str] | None,
-        typer.Option("--dept", "-d", help="Department code, e.g. 06 (repeatable)."),
+        typer.Option("--dept", "-d", help=_("Department code, e.g. 06 (repeatable).")),
     ] = None,
     region: Annotated[
-        list[str] | None, typer.Option("--region", "-r", help="Region code, e.g. 93 (repeatable).")
+        list[str] | None,
+        typer.Option("--region", "-r", help=_("Region code, e.g. 93 (repeatable).")),
     ] = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
             "--status",
             "-s",
-            help="Statuses that count (repeatable). Default: counts show every status; coverage, "
-            "gaps and published counts without a status use every status except intention "
-            "and expired.",
+            help=_(
+                "Statuses that count (repeatable). Default: counts show every status; coverage, "
+                "gaps and published counts without a status use every status except intention "
+                "and expired."
+            ),
             show_default=False,
         ),
     ] = None,
-    by: Annotated[str, typer.Option(help="Group counts and coverage by dept or region.")] = "dept",
+    by: Annotated[
+        str, typer.Option(help=_("Group counts and coverage by dept or region."))
+    ] = "dept",
     min_population: Annotated[
-        int, typer.Option(help="Gaps: communes with at least this many inhabitants.")
+        int, typer.Option(help=_("Gaps: communes with at least this many inhabitants."))
     ] = 10_000,
     fmt: Format = "table",
     data_dir: DataDir = None,
 ) -> None:
-    """Steering figures: counts by department and status, published counts against the base,
-    population coverage, and the large communes without a CLS or a CLSM.
-
-    \b
-    Views:
-      counts        instances by department (or --by region) x type, one column per status
-      completeness  each published count (« 19 CLSM en PACA ») against what the base holds
-      coverage      population living in a commune a scheme of the type covers (once each)
-      gaps          communes of at least --min-population inhabitants with no CLS / no CLSM
-    Schemes on a QPV cover part of a commune: left out of coverage and gaps.
-
-    \b
-    Examples:
-      dts stats --region 93                      all four views for PACA
-      dts stats completeness --type CLSM --region 93
-      dts stats coverage --type CLSM --dept 06
-      dts stats gaps --region 93 --format csv > gaps.csv
-      dts stats counts --by region --status active
-    """
     from dtscli.commands import stats as steering
 
     def action() -> None:
@@ -435,13 +491,22 @@ def stats(
 
 
 # ---- authoring: schema, new, fmt, export ---- begin
-@app.command()
+@app.command(
+    help=_(
+        "JSON Schemas (draft 2020-12) of the record files, generated from the models, for\n"
+        "editors (autocompletion, errors as you type) and validators.\n"
+        "\n"
+        "Examples: dts schema -o schemas · dts schema scheme · dts schema -o schemas --check"
+    ),
+)
 def schema(
     kinds: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Record kinds (default: all): scheme-type, scheme, contact, legal, document, "
-            "qpv, local-territory.",
+            help=_(
+                "Record kinds (default: all): scheme-type, scheme, contact, legal, document, "
+                "qpv, local-territory."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -450,90 +515,101 @@ def schema(
         typer.Option(
             "--output",
             "-o",
-            help="Write KIND.schema.json files into this folder.",
+            help=_("Write KIND.schema.json files into this folder."),
             show_default=False,
         ),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="With -o: exit 1 if the files are not up to date.")
+        bool, typer.Option("--check", help=_("With -o: exit 1 if the files are not up to date."))
     ] = False,
 ) -> None:
-    """JSON Schemas (draft 2020-12) of the record files, generated from the models, for
-    editors (autocompletion, errors as you type) and validators.
-
-    Examples: dts schema -o schemas · dts schema scheme · dts schema -o schemas --check
-    """
     from dtscli.data import jsonschemas
 
     def action() -> None:
         chosen = [jsonschemas.check_kind(kind) for kind in kinds or []] or None
         if output is None:
             if check or chosen is None or len(chosen) != 1:
-                raise DtsError("give one KIND to print (e.g. scheme), or -o DIR to write files")
+                raise DtsError(_("give one KIND to print (e.g. scheme), or -o DIR to write files"))
             typer.echo(jsonschemas.render(chosen[0]), nl=False)
             return
         if check:
             stale = jsonschemas.stale_schemas(output, chosen)
             for path in stale:
-                typer.echo(f"out of date: {path}")
+                typer.echo(_("out of date: {path}").format(path=path))
             if stale:
-                typer.echo(f"regenerate with: dts schema -o {output}", err=True)
+                typer.echo(
+                    _("regenerate with: dts schema -o {folder}").format(folder=output), err=True
+                )
                 raise typer.Exit(1)
-            typer.echo("the schemas are up to date", err=True)
+            typer.echo(_("the schemas are up to date"), err=True)
             return
         for path, changed in jsonschemas.write_schemas(output, chosen):
-            typer.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+            typer.echo((_("wrote {path}") if changed else _("unchanged {path}")).format(path=path))
 
     _run(action)
 
 
-@app.command("new")
+@app.command(
+    "new",
+    help=(
+        _(
+            "Write a new scheme record in the right folder, with the right id, "
+            "ready for `dts check`.\n"
+            "\n"
+            "On a terminal, missing options are asked for; elsewhere they are errors."
+        )
+        + "\n\n\b\n"
+        + _(
+            "Examples:\n"
+            '  dts new CLSM --territory Toulon --name "…" --source DOC --as-of 2025-04-22\n'
+            '  dts new CLS --territory "La Garde" --dept 83 --status active --name "…" --source DOC'
+        )
+    ),
+)
 def new_cmd(
     type_: Annotated[
-        str, typer.Argument(metavar="TYPE", help="Scheme type: CLS, CLSM, ASV, PTSM, CPTS or DAC.")
+        str,
+        typer.Argument(metavar="TYPE", help=_("Scheme type: CLS, CLSM, ASV, PTSM, CPTS or DAC.")),
     ],
     name: Annotated[
-        str | None, typer.Option(help="Full name in French.", show_default=False)
+        str | None, typer.Option(help=_("Full name in French."), show_default=False)
     ] = None,
     territory: Annotated[
         str | None,
-        typer.Option(help="A name (Nice, La Garde) or a code (commune:06088).", show_default=False),
+        typer.Option(
+            help=_("A name (Nice, La Garde) or a code (commune:06088)."), show_default=False
+        ),
     ] = None,
     dept: Annotated[
         str | None,
-        typer.Option("--dept", "-d", help="Department that tells apart communes of the same name."),
+        typer.Option(
+            "--dept", "-d", help=_("Department that tells apart communes of the same name.")
+        ),
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", "-s", help="Status (default: unknown).", show_default=False),
+        typer.Option("--status", "-s", help=_("Status (default: unknown)."), show_default=False),
     ] = None,
     source: Annotated[
         str | None,
-        typer.Option(help="Id of the source document (a file of documents/).", show_default=False),
+        typer.Option(
+            help=_("Id of the source document (a file of documents/)."), show_default=False
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
-            help="Date the source gives these facts (default: today).",
+            help=_("Date the source gives these facts (default: today)."),
             show_default=False,
         ),
     ] = None,
     record_id: Annotated[
         str | None,
-        typer.Option("--id", help="Id (default: from the type and territory, e.g. clsm-nice)."),
+        typer.Option("--id", help=_("Id (default: from the type and territory, e.g. clsm-nice).")),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Write a new scheme record in the right folder, with the right id, ready for `dts check`.
-
-    On a terminal, missing options are asked for; elsewhere they are errors.
-
-    \b
-    Examples:
-      dts new CLSM --territory Toulon --name "…" --source DOC --as-of 2025-04-22
-      dts new CLS --territory "La Garde" --dept 83 --status active --name "…" --source DOC
-    """
     from dtscli.base.loader import display_path
     from dtscli.commands import new as authoring
 
@@ -552,35 +628,40 @@ def new_cmd(
             ask=authoring.prompter() if authoring.interactive() else None,
         )
         shown = display_path(authoring.create(kb, new))
-        typer.echo(f"wrote {shown}")
+        typer.echo(_("wrote {path}").format(path=shown))
         typer.echo(
-            f"next: fill in what the sources give (the commented keys), then: dts check {shown}",
+            _(
+                "next: fill in what the sources give (the commented keys), then: dts check {path}"
+            ).format(path=shown),
             err=True,
         )
 
     _run(action)
 
 
-@app.command("fmt")
+@app.command(
+    "fmt",
+    help=_(
+        "Rewrite record files in the canonical style, keeping every comment: key order, quoted\n"
+        "codes, two-space indentation, ISO dates. Text is never re-wrapped.\n"
+        "\n"
+        "Exit 1 when a file does not parse (it is left as it is), or with --check when a file\n"
+        "would change. Examples: dts fmt · dts fmt --check · dts fmt --diff data/schemes/cls"
+    ),
+)
 def fmt_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders (default: every record file of the base)."),
+        typer.Argument(help=_("Files or folders (default: every record file of the base).")),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Change nothing; exit 1 if a file would change (CI).")
+        bool, typer.Option("--check", help=_("Change nothing; exit 1 if a file would change (CI)."))
     ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Change nothing; print what would change.")
+        bool, typer.Option("--diff", help=_("Change nothing; print what would change."))
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Rewrite record files in the canonical style, keeping every comment: key order, quoted
-    codes, two-space indentation, ISO dates. Text is never re-wrapped.
-
-    Exit 1 when a file does not parse (it is left as it is), or with --check when a file
-    would change. Examples: dts fmt · dts fmt --check · dts fmt --diff data/schemes/cls
-    """
     from dtscli.base.layout import find_data_dir
     from dtscli.commands import fmt as formatting
 
@@ -598,23 +679,35 @@ def fmt_cmd(
     _run(action)
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=_(
+        "Export the base for other tools: JSON (every record kind), CSV (one row per scheme,\n"
+        "territories resolved) or SQLite (a table per kind, link tables, indexes). The filters\n"
+        "narrow the schemes, as in `dts list`.\n"
+        "\n"
+        "Examples: dts export -o base.db · dts export --format csv --dept 06 -o clsm-06.csv ·\n"
+        "dts export --format json --no-personal -o open-data.json"
+    ),
+)
 def export_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
             "--format",
             "-f",
-            help="json, csv, sqlite, datapackage (un dossier : CSV et datapackage.json), "
-            "csl-json, ris or bibtex (the documents; --type keeps those about a type). "
-            "Default: from -o.",
+            help=_(
+                "json, csv, sqlite, datapackage (a folder: CSV and datapackage.json), "
+                "csl-json, ris or bibtex (the documents; --type keeps those about a type). "
+                "Default: from -o."
+            ),
             show_default=False,
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="File to write (json and csv: standard output if omitted)."
+            "--output", "-o", help=_("File to write (json and csv: standard output if omitted).")
         ),
     ] = None,
     type_: TypeFilter = None,
@@ -626,31 +719,26 @@ def export_cmd(
     no_personal: Annotated[
         bool,
         typer.Option(
-            "--no-personal", help="Leave out people (names, e-mails, phones): for open data."
+            "--no-personal", help=_("Leave out people (names, e-mails, phones): for open data.")
         ),
     ] = False,
     excel: Annotated[
         bool,
-        typer.Option("--excel", help="CSV for Excel in French: UTF-8 with BOM, `;` separators."),
+        typer.Option("--excel", help=_("CSV for Excel in French: UTF-8 with BOM, `;` separators.")),
     ] = False,
     metadata: Annotated[
         Path | None,
         typer.Option(
             "--metadata",
-            help="Avec --format sqlite : écrire aussi ce metadata.json pour Datasette (titres, "
-            "descriptions, licence, source).",
+            help=_(
+                "With --format sqlite: also write this metadata.json for Datasette (titles, "
+                "descriptions, licence, source)."
+            ),
             show_default=False,
         ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Export the base for other tools: JSON (every record kind), CSV (one row per scheme,
-    territories resolved) or SQLite (a table per kind, link tables, indexes). The filters
-    narrow the schemes, as in `dts list`.
-
-    Examples: dts export -o base.db · dts export --format csv --dept 06 -o clsm-06.csv ·
-    dts export --format json --no-personal -o open-data.json
-    """
     from dtscli.commands import export
     from dtscli.commands import show as commands
 
@@ -658,9 +746,9 @@ def export_cmd(
         target = None if output is None or str(output) == "-" else output
         chosen = export.choose_format(fmt, target)
         if excel and chosen != "csv":
-            raise DtsError("--excel is for the CSV format")
+            raise DtsError(_("--excel is for the CSV format"))
         if metadata is not None and chosen != "sqlite":
-            raise DtsError("--metadata accompagne le format sqlite (Datasette)")
+            raise DtsError(_("--metadata goes with the sqlite format (Datasette)"))
         kb = _load(data_dir)
         commands.require_loadable(kb)
         query = commands.build_query(
@@ -681,10 +769,21 @@ def export_cmd(
             from dtscli.commands.datapackage import write_datasette_metadata
 
             write_datasette_metadata(dataset, target, metadata)
-            typer.echo(f"wrote {metadata}", err=True)
+            typer.echo(_("wrote {path}").format(path=metadata), err=True)
         schemes = len(dataset.records["schemes"])
-        state = "wrote" if changed else "unchanged:"
-        typer.echo(f"{state} {target} ({schemes} schemes, {dataset.count()} records)", err=True)
+        message = (
+            _("wrote {path} ({schemes}, {records})")
+            if changed
+            else _("unchanged: {path} ({schemes}, {records})")
+        )
+        typer.echo(
+            message.format(
+                path=target,
+                schemes=counted("{count} scheme", "{count} schemes", schemes),
+                records=counted("{count} record", "{count} records", dataset.count()),
+            ),
+            err=True,
+        )
 
     _run(action)
 
@@ -692,45 +791,49 @@ def export_cmd(
 # ---- authoring: schema, new, fmt, export ---- end
 
 
-# ---- dts init (issue: a data repository) ---- begin
-@app.command("init")
+@app.command(
+    "init",
+    help=_(
+        "Create a data repository checked by dts: folders, contributors' README, pre-commit\n"
+        "hook, GitHub workflow (check and SARIF), JSON Schemas for the editor, .editorconfig.\n"
+        "Overwrites no file.\n"
+        "\n"
+        "Examples: dts init my-base · dts init my-base --from ../dts/data"
+    ),
+)
 def init_cmd(
     directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="Dossier du nouveau dépôt de données.")
+        Path, typer.Argument(metavar="DIR", help=_("Folder of the new data repository."))
     ],
     reference: Annotated[
         Path | None,
         typer.Option(
             "--from",
-            help="Base dont copier le référentiel des territoires, les types de démarche, les "
-            "textes juridiques et leurs documents (défaut : la base trouvée comme d'habitude).",
+            help=_(
+                "Base to copy the territory referential, the scheme types, the legal texts and "
+                "their documents from (default: the base found as usual)."
+            ),
             show_default=False,
         ),
     ] = None,
     no_reference: Annotated[
         bool,
-        typer.Option("--no-reference", help="Ne copier aucune fiche : les dossiers seuls."),
+        typer.Option("--no-reference", help=_("Copy no record: the folders only.")),
     ] = False,
     title: Annotated[
-        str, typer.Option(help="Titre du README.")
+        str, typer.Option(help=_("Title of the README."))
     ] = "Base des démarches territoriales de santé",
     hook_repo: Annotated[
         str | None,
-        typer.Option(help="Dépôt git de dts pour pre-commit (défaut : le dépôt officiel)."),
+        typer.Option(help=_("Git repository of dts for pre-commit (default: the official one).")),
     ] = None,
     rev: Annotated[
         str | None,
-        typer.Option(help="Étiquette de dts pour pre-commit (défaut : celle de cette version)."),
+        typer.Option(help=_("Tag of dts for pre-commit (default: this version's).")),
     ] = None,
-    branch: Annotated[str, typer.Option(help="Branche principale du dépôt.")] = "main",
+    branch: Annotated[str, typer.Option(help=_("Main branch of the repository."))] = "main",
     data_dir: DataDir = None,
 ) -> None:
-    """Crée un dépôt de données vérifié par dts : dossiers, README des contributeurs,
-    crochet pre-commit, workflow GitHub (vérification et SARIF), schémas JSON pour
-    l'éditeur, .editorconfig. N'écrase aucun fichier.
-
-    Exemples : dts init ma-base · dts init ma-base --from ../dts/data
-    """
     from dtscli.about import REPOSITORY
     from dtscli.commands import init
 
@@ -753,26 +856,36 @@ def init_cmd(
             reference=source,
         )
         written = init.write(directory, chosen)
-        typer.echo(f"{len(written)} fichiers écrits dans {directory}", err=True)
+        typer.echo(
+            ngettext(
+                "{count} file written in {path}", "{count} files written in {path}", len(written)
+            ).format(count=len(written), path=directory),
+            err=True,
+        )
         if chosen.reference is not None:
             typer.echo(
-                f"{chosen.copied} fiches de référence copiées de {chosen.reference}", err=True
+                _("{count} reference records copied from {path}").format(
+                    count=chosen.copied, path=chosen.reference
+                ),
+                err=True,
             )
         else:
             typer.echo(
-                "aucune fiche de référence : ajoutez le référentiel des territoires "
-                "(dts init --from CHEMIN/data) avant dts check",
+                _(
+                    "no reference record: add the territory referential "
+                    "(dts init --from PATH/data) before dts check"
+                ),
                 err=True,
             )
         typer.echo(
-            f"ensuite : cd {directory} && git init && pip install pre-commit && pre-commit install",
+            _("then: {command}").format(
+                command=f"cd {directory} && git init && pip install pre-commit"
+                " && pre-commit install"
+            ),
             err=True,
         )
 
     _run(action)
-
-
-# ---- dts init ---- end
 
 
 def _exit_at_once(code: object) -> None:
@@ -801,7 +914,7 @@ def main() -> None:
     except SystemExit as done:
         _exit_at_once(done.code)
     except DtsError as error:
-        typer.echo(f"error: {error.message}", err=True)
+        typer.echo(_("error: {message}").format(message=error.message), err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -809,8 +922,9 @@ def main() -> None:
         if os.environ.get("DTS_DEBUG"):
             raise
         typer.echo(
-            f"internal error: {type(error).__name__}: {error} "
-            "(please report it; DTS_DEBUG=1 shows the details)",
+            _(
+                "internal error: {kind}: {error} (please report it; DTS_DEBUG=1 shows the details)"
+            ).format(kind=type(error).__name__, error=error),
             err=True,
         )
         sys.exit(2)

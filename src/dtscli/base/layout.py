@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 ENV_DATA = "DTS_DATA"
 
@@ -16,7 +17,9 @@ def find_data_dir(explicit: Path | None = None, start: Path | None = None) -> Pa
     if chosen is not None:
         if not chosen.is_dir():
             raise DtsError(
-                f"data directory {chosen} does not exist (from --data-dir or {ENV_DATA})"
+                _("data directory {folder} does not exist (from --data-dir or {variable})").format(
+                    folder=chosen, variable=ENV_DATA
+                )
             )
         return chosen
     here = (start or Path.cwd()).resolve()
@@ -26,6 +29,8 @@ def find_data_dir(explicit: Path | None = None, start: Path | None = None) -> Pa
         if (folder / "data" / "schemes").is_dir():
             return folder / "data"
     raise DtsError(
-        "no knowledge base found here or in any parent folder; "
-        f"run dts inside a dts repository, or pass --data-dir (or set {ENV_DATA})"
+        _(
+            "no knowledge base found here or in any parent folder; "
+            "run dts inside a dts repository, or pass --data-dir (or set {variable})"
+        ).format(variable=ENV_DATA)
     )

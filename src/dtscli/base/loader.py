@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.vocab import did_you_mean
+from dtscli.util.i18n import N_, _
 
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
@@ -202,8 +203,8 @@ def validate_parsed(
         parsed.add(
             "layout",
             Severity.warning,
-            "this file is not in a folder dts knows, so it is not loaded",
-            hint="move it to schemes/, contacts/, legal/, documents/ or territories/",
+            _("this file is not in a folder dts knows, so it is not loaded"),
+            hint=_("move it to schemes/, contacts/, legal/, documents/ or territories/"),
         )
         return None, parsed.findings
     if parsed.findings and parsed.data is None:
@@ -212,8 +213,8 @@ def validate_parsed(
         parsed.add(
             "schema",
             Severity.error,
-            "a record file must hold one mapping of keys to values",
-            hint="start the file with `id: ...` on its first line",
+            _("a record file must hold one mapping of keys to values"),
+            hint=_("start the file with `id: ...` on its first line"),
         )
         return None, parsed.findings
     if quick is not None:
@@ -281,7 +282,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(file)"
+    return text or _("(file)")
 
 
 def report_validation_error(
@@ -312,48 +313,117 @@ def report_validation_error(
             parsed.add(
                 "schema-unknown-key",
                 Severity.error,
-                f"unknown key {key!r}" + (f" (did you mean {guess!r}?)" if guess else ""),
+                _("unknown key {key!r}").format(key=key)
+                + (_(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""),
                 path,
-                hint=f"allowed keys here: {', '.join(allowed)}" if allowed else None,
+                hint=_("allowed keys here: {keys}").format(keys=", ".join(allowed))
+                if allowed
+                else None,
             )
         elif kind == "missing":
             parsed.add(
                 "schema-missing-key",
                 Severity.error,
-                f"required key {loc[-1]!r} is missing"
-                + (f" in {_dotted(path[:-1])}" if path[:-1] else ""),
+                _("required key {key!r} is missing").format(key=loc[-1])
+                + (_(" in {place}").format(place=_dotted(path[:-1])) if path[:-1] else ""),
                 path[:-1],
-                hint=f"add `{loc[-1]}:`",
+                hint=_("add `{key}:`").format(key=loc[-1]),
             )
         elif kind in ("enum", "literal_error"):
             expected = item.get("ctx", {}).get("expected", "")
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
             guess = did_you_mean(str(value), [c for c in choices if c])
+            if len(choices) > 1:
+                expected = ", ".join(map(repr, choices[:-1])) + _(" or ") + repr(choices[-1])
             parsed.add(
                 "schema-value",
                 Severity.error,
-                f"{_dotted(path)}: {value!r} is not allowed; expected {expected}"
-                + (f" (did you mean {guess!r}?)" if guess else ""),
+                _("{place}: {value!r} is not allowed; expected {expected}").format(
+                    place=_dotted(path), value=value, expected=expected
+                )
+                + (_(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""),
                 path,
             )
         else:
             parsed.add(
                 "schema-value",
                 Severity.error,
-                f"{_dotted(path)}: {item['msg']} (got {value!r})"
+                _("{place}: {problem} (got {value!r})").format(
+                    place=_dotted(path), problem=schema_problem(item), value=value
+                )
                 if not isinstance(value, dict | list)
-                else f"{_dotted(path)}: {item['msg']}",
+                else f"{_dotted(path)}: {schema_problem(item)}",
                 path,
                 hint=_hint_for(kind),
             )
 
 
 def _hint_for(kind: str) -> str | None:
-    return {
-        "string_type": "quote the value: codes and ids are text",
-        "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
-        "date_parsing": "write dates as YYYY-MM-DD",
-        "date_type": "write dates as YYYY-MM-DD",
-        "string_pattern_mismatch": "see the README for the format of ids, codes and territories",
-        "list_type": "write a YAML list: one `- item` per line",
+    hint = {
+        "string_type": N_("quote the value: codes and ids are text"),
+        "date_from_datetime_parsing": N_("write dates as YYYY-MM-DD"),
+        "date_parsing": N_("write dates as YYYY-MM-DD"),
+        "date_type": N_("write dates as YYYY-MM-DD"),
+        "string_pattern_mismatch": N_(
+            "see the README for the format of ids, codes and territories"
+        ),
+        "list_type": N_("write a YAML list: one `- item` per line"),
     }.get(kind)
+    return _(hint) if hint else None
+
+
+# What pydantic says of a value, in our words and the language of the output, by the type
+# of its error; `{…}` are the error's context. Other types keep pydantic's English.
+SCHEMA_PROBLEMS = {
+    "string_type": N_("expected text"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_type": N_("expected a number"),
+    "float_parsing": N_("expected a number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "date_type": N_("expected a date"),
+    "date_parsing": N_("expected a date: {error}"),
+    "date_from_datetime_parsing": N_("expected a date: {error}"),
+    "date_from_datetime_inexact": N_("expected a date, without a time"),
+    "string_pattern_mismatch": N_("does not have the expected form ({pattern})"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping of keys to values"),
+    "model_type": N_("expected a mapping of keys to values"),
+    "model_attributes_type": N_("expected a mapping of keys to values"),
+    "too_short": N_("too few items ({actual_length}); the minimum is {min_length}"),
+    "too_long": N_("too many items ({actual_length}); the maximum is {max_length}"),
+    "string_too_short": N_("too short; the minimum is {min_length} characters"),
+    "string_too_long": N_("too long; the maximum is {max_length} characters"),
+    "greater_than_equal": N_("must be {ge} or more"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be {le} or less"),
+    "none_required": N_("must be null"),
+}
+# The date parser's reasons (the `error` of the date errors above).
+DATE_PROBLEMS = (
+    N_("input is too short"),
+    N_("input is too long"),
+    N_("invalid character in year"),
+    N_("invalid character in month"),
+    N_("invalid character in day"),
+    N_("invalid date separator, expected `-`"),
+    N_("invalid datetime separator, expected `T`, `t`, `_` or space"),
+    N_("month value is outside expected range of 1-12"),
+    N_("day value is outside expected range"),
+)
+
+
+def schema_problem(item: Any) -> str:
+    """What is wrong with a value, from one of pydantic's errors."""
+    if item["type"] == "value_error" and "error" in (item.get("ctx") or {}):
+        return str(item["ctx"]["error"])  # our validators' words, already translated
+    template = SCHEMA_PROBLEMS.get(item["type"])
+    if template is None:
+        return str(item["msg"])
+    context = {key: _(str(value)) for key, value in (item.get("ctx") or {}).items()}
+    try:
+        return _(template).format(**context)
+    except (KeyError, IndexError):  # a context of another shape: pydantic's own words
+        return str(item["msg"])

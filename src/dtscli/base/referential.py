@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from dtscli.data.territory import Territory
 from dtscli.data.vocab import fold
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 REFERENTIAL_FILES = ("regions", "departements", "epci", "communes")
 
@@ -70,8 +71,10 @@ def _read_records(path: Path, key: str) -> list[dict]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise DtsError(
-            f"{path}: cannot read the territory referential ({error.strerror}); "
-            "re-create it with scripts/import_territories.py"
+            _(
+                "{path}: cannot read the territory referential ({problem}); "
+                "re-create it with scripts/import_territories.py"
+            ).format(path=path, problem=error.strerror)
         ) from error
     records: list[dict] = []
     try:
@@ -88,9 +91,17 @@ def _read_records(path: Path, key: str) -> list[dict]:
     try:
         data = YAML(typ="safe").load(text)
     except YAMLError as error:
-        raise DtsError(f"{path}: the territory referential does not parse: {error}") from error
+        raise DtsError(
+            _("{path}: the territory referential does not parse: {problem}").format(
+                path=path, problem=error
+            )
+        ) from error
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise DtsError(f"{path}: expected a list under `{key}:`; re-run the import script")
+        raise DtsError(
+            _("{path}: expected a list under `{key}:`; re-run the import script").format(
+                path=path, key=key
+            )
+        )
     return data[key]
 
 
@@ -122,8 +133,10 @@ class Referential:
         missing = [name for name in REFERENTIAL_FILES if not (folder / f"{name}.yaml").exists()]
         if missing:
             raise DtsError(
-                f"{folder}: the territory referential is missing ({', '.join(missing)}.yaml); "
-                "generate it with scripts/import_territories.py"
+                _(
+                    "{folder}: the territory referential is missing ({files}.yaml); "
+                    "generate it with scripts/import_territories.py"
+                ).format(folder=folder, files=", ".join(missing))
             )
         try:
             regions = {
@@ -148,8 +161,10 @@ class Referential:
             }
         except (KeyError, TypeError) as error:
             raise DtsError(
-                f"{folder}: a referential record lacks {error}; "
-                "re-run scripts/import_territories.py"
+                _(
+                    "{folder}: a referential record lacks {key}; "
+                    "re-run scripts/import_territories.py"
+                ).format(folder=folder, key=error)
             ) from error
         return cls(regions, departements, epcis, communes)
 
@@ -298,20 +313,33 @@ class Referential:
         if ":" in text:
             territory = self.resolve(text)
             if territory is None:
-                raise DtsError(f"unknown territory {text!r}: no such code in the referential")
+                raise DtsError(
+                    _("unknown territory {text!r}: no such code in the referential").format(
+                        text=text
+                    )
+                )
             return territory
         found = self.find_by_name(text, dept)
         if not found:
-            where = f" in department {dept}" if dept else ""
+            where = _(" in department {code}").format(code=dept) if dept else ""
             raise DtsError(
-                f"no commune, EPCI or local territory is called {text!r}{where}; "
-                "give a code such as commune:06088"
+                _(
+                    "no commune, EPCI or local territory is called {text!r}{where}; "
+                    "give a code such as commune:06088"
+                ).format(text=text, where=where)
             )
         if len(found) > 1:
             candidates = ", ".join(
-                f"{t.name} ({t.ref}, dept {'/'.join(sorted(t.depts))})" for t in found
+                _("{name} ({ref}, dept {depts})").format(
+                    name=t.name, ref=t.ref, depts="/".join(sorted(t.depts))
+                )
+                for t in found
             )
-            raise DtsError(f"{text!r} is ambiguous: {candidates}; add --dept or give the code")
+            raise DtsError(
+                _("{text!r} is ambiguous: {candidates}; add --dept or give the code").format(
+                    text=text, candidates=candidates
+                )
+            )
         return found[0]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from dtscli.cache import store as cachedir
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import N_, _, format_number
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -25,6 +26,24 @@ Position = tuple[int, int]
 MAX_FILE_BYTES = 1_000_000
 # Keys whose values are official codes of a fixed width: an unquoted `06088` reads as 6088.
 CODE_WIDTHS: dict[str, int] = {"communes": 5, "epci": 9, "dept": 2, "region": 2}
+# The parser's most frequent complaints, for the catalog (the others are shown as it says them).
+PARSER_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("found unexpected end of stream"),
+    N_("expected <block end>, but found '<block mapping start>'"),
+    N_("expected <block end>, but found '<block sequence start>'"),
+    N_("expected <block end>, but found '-'"),
+    N_("expected <block end>, but found '<scalar>'"),
+    N_("expected <document start>, but found '<block mapping start>'"),
+    N_("found character '\\t' that cannot start any token"),
+    N_("found character '@' that cannot start any token"),
+    N_("found character '`' that cannot start any token"),
+    N_("found character '%' that cannot start any token"),
+    N_("expected ',' or ']', but got '<stream end>'"),
+    N_("expected ',' or '}', but got '<stream end>'"),
+    N_("expected <block end>, but found '?'"),
+)
 
 
 @dataclass
@@ -171,8 +190,8 @@ def read_text(raw: bytes, parsed: ParsedFile) -> str | None:
         parsed.add(
             "yaml-encoding",
             Severity.error,
-            f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
-            hint="save the file as UTF-8",
+            _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[error.start]),
+            hint=_("save the file as UTF-8"),
             position=(line, column),
         )
         return None
@@ -187,14 +206,20 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
             parsed.add(
                 "yaml-file-size",
                 Severity.error,
-                f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a record",
-                hint="split it: one record per file",
+                _("the file is {size} bytes, over the {limit}-byte limit for a record").format(
+                    size=format_number(size), limit=format_number(MAX_FILE_BYTES)
+                ),
+                hint=_("split it: one record per file"),
             )
             return parsed
         raw = path.read_bytes()
         parsed.digest = cachedir.sha1_hex(raw)
     except OSError as error:
-        parsed.add("yaml-syntax", Severity.error, f"cannot read the file: {error.strerror}")
+        parsed.add(
+            "yaml-syntax",
+            Severity.error,
+            _("cannot read the file: {problem}").format(problem=error.strerror),
+        )
         return parsed
     text = read_text(raw, parsed)
     if text is None:
@@ -244,8 +269,8 @@ def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
                 parsed.add(
                     "yaml-tabs",
                     Severity.error,
-                    "a tab is used for indentation",
-                    hint="indent with spaces (two per level)",
+                    _("a tab is used for indentation"),
+                    hint=_("indent with spaces (two per level)"),
                     position=(number, line.index("\t") + 1),
                 )
                 return parsed
@@ -255,12 +280,14 @@ def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
         node = _yaml().load(text)
     except DuplicateKeyError as error:
         key = str(getattr(error, "problem", "")).split('"')
-        name = key[1] if len(key) > 1 else "a key"
+        name = key[1] if len(key) > 1 else _("a key")
         parsed.add(
             "yaml-duplicate-key",
             Severity.error,
-            f"duplicate key {name!r}: YAML would silently keep only one of them",
-            hint="remove or merge one of the two",
+            _("duplicate key {name!r}: YAML would silently keep only one of them").format(
+                name=name
+            ),
+            hint=_("remove or merge one of the two"),
             position=_mark_position(error),
         )
         return parsed
@@ -269,13 +296,17 @@ def parse_text(text: str, parsed: ParsedFile) -> ParsedFile:
         parsed.add(
             "yaml-syntax",
             Severity.error,
-            f"YAML syntax error: {problem}",
-            hint="check indentation, quotes and colons on this line",
+            _("YAML syntax error: {problem}").format(problem=_(problem)),
+            hint=_("check indentation, quotes and colons on this line"),
             position=_mark_position(error),
         )
         return parsed
     except (YAMLError, ValueError, RecursionError) as error:
-        parsed.add("yaml-syntax", Severity.error, f"YAML error: {error}".splitlines()[0])
+        parsed.add(
+            "yaml-syntax",
+            Severity.error,
+            _("YAML error: {problem}").format(problem=error).splitlines()[0],
+        )
         return parsed
     parsed._positions = {(): (1, 1)}
     parsed.data = _plain(node, (), parsed, set())
@@ -297,8 +328,8 @@ def _refuse_anchors(text: str, parsed: ParsedFile) -> bool:
                 parsed.add(
                     "yaml-anchors",
                     Severity.error,
-                    "anchors (&name) and aliases (*name) are not allowed in data files",
-                    hint="write the values out in full",
+                    _("anchors (&name) and aliases (*name) are not allowed in data files"),
+                    hint=_("write the values out in full"),
                     position=(mark.line + 1, mark.column + 1),
                 )
                 return True
@@ -333,9 +364,9 @@ def _plain(node: Any, key_path: Path_, parsed: ParsedFile, seen: set[int]) -> An
                 parsed.add(
                     "schema",
                     Severity.error,
-                    f"key {key!r} is not text",
+                    _("key {key!r} is not text").format(key=key),
                     child_path,
-                    hint="keys are lower-case words such as `status`",
+                    hint=_("keys are lower-case words such as `status`"),
                 )
             result[str(key)] = _plain(node[key], child_path, parsed, seen)
             _restore_code(result, str(key), child_path, parsed)
@@ -381,9 +412,11 @@ def _restore_code(mapping: dict[str, Any], key: str, key_path: Path_, parsed: Pa
             parsed.add(
                 "unquoted-code",
                 Severity.warning,
-                f"code {code!r} was written without quotes; YAML read it as the number {number}",
+                _(
+                    "code {code!r} was written without quotes; YAML read it as the number {number}"
+                ).format(code=code, number=number),
                 at,
-                hint=f"quote it: '{code}'",
+                hint=_("quote it: '{code}'").format(code=code),
             )
             return code
         return number

@@ -16,21 +16,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from dtscli.data.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold
+from dtscli.data.vocab import SCHEME_TYPES, STATUSES, did_you_mean, fold, status_label
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import N_, _, counted
 
 INDEX_FORMAT = 5
 Row = dict[str, Any]
 LIST_COLUMNS = (
-    ("id", "Id"),
-    ("type", "Type"),
-    ("name", "Name"),
-    ("territory", "Territory"),
-    ("territory_name", "Territory name"),
-    ("depts", "Dept"),
-    ("status", "Status"),
-    ("signed_on", "Signed"),
-    ("end_on", "Ends"),
+    ("id", N_("Id")),
+    ("type", N_("Type")),
+    ("name", N_("Name")),
+    ("territory", N_("Territory")),
+    ("territory_name", N_("Territory name")),
+    ("depts", N_("Dept")),
+    ("status", N_("Status")),
+    ("signed_on", N_("Signed")),
+    ("end_on", N_("Ends")),
 )
 
 
@@ -43,9 +44,11 @@ def normalise_types(types: Iterable[str]) -> list[str]:
         upper = value.upper()
         if upper not in SCHEME_TYPES:
             guess = did_you_mean(upper, list(SCHEME_TYPES))
-            hint = f" (did you mean {guess}?)" if guess else ""
+            hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
             raise DtsError(
-                f"unknown scheme type {value!r}{hint}; types are: {', '.join(SCHEME_TYPES)}"
+                _("unknown scheme type {value!r}{hint}; types are: {types}").format(
+                    value=value, hint=hint, types=", ".join(SCHEME_TYPES)
+                )
             )
         result.append(upper)
     return result
@@ -55,8 +58,12 @@ def normalise_statuses(statuses: Iterable[str]) -> list[str]:
     for value in statuses:
         if value not in STATUSES:
             guess = did_you_mean(value, list(STATUSES))
-            hint = f" (did you mean {guess}?)" if guess else ""
-            raise DtsError(f"unknown status {value!r}{hint}; statuses are: {', '.join(STATUSES)}")
+            hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
+            raise DtsError(
+                _("unknown status {value!r}{hint}; statuses are: {statuses}").format(
+                    value=value, hint=hint, statuses=", ".join(STATUSES)
+                )
+            )
     return list(statuses)
 
 
@@ -69,10 +76,18 @@ def normalise_code(code: str) -> str:
 def validate_codes(depts: Iterable[str], regions: Iterable[str], known: dict[str, set]) -> None:
     for dept in depts:
         if dept not in known["depts"]:
-            raise DtsError(f"unknown department {dept!r}; use an INSEE code such as 06 or 2A")
+            raise DtsError(
+                _("unknown department {code!r}; use an INSEE code such as 06 or 2A").format(
+                    code=dept
+                )
+            )
     for region in regions:
         if region not in known["regions"]:
-            raise DtsError(f"unknown region {region!r}; use an INSEE code such as 93 (PACA)")
+            raise DtsError(
+                _("unknown region {code!r}; use an INSEE code such as 93 (PACA)").format(
+                    code=region
+                )
+            )
 
 
 # ------------------------------------------------------------------ rows
@@ -88,7 +103,7 @@ def scheme_row(kb: Any, loaded: Any) -> Row:
         "type": scheme.type,
         "name": scheme.name,
         "territory": scheme.territory,
-        "territory_name": territory.name if territory else "(unknown code)",
+        "territory_name": territory.name if territory else _("(unknown code)"),
         "depts": depts,
         "regions": sorted(territory.regions) if territory else [],
         "population": territory.population if territory else None,
@@ -134,10 +149,14 @@ def public(row: Row) -> Row:
 def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
     from dtscli.util.output import write_rows
 
-    noun = "scheme" if len(rows) == 1 else "schemes"
-    write_rows([public(r) for r in rows], LIST_COLUMNS, fmt, footer=f"{len(rows)} {noun}", out=out)
+    footer = counted("{count} scheme", "{count} schemes", len(rows))
+    columns = [(key, _(title)) for key, title in LIST_COLUMNS]
+    shown = [public(r) for r in rows]
+    if fmt != "csv":  # CSV is data: the status values, as --status takes them
+        shown = [dict(row, status=status_label(row["status"])) for row in shown]
+    write_rows(shown, columns, fmt, footer=footer, out=out)
     if fmt == "csv":
-        sys.stderr.write(f"{len(rows)} {noun}\n")
+        sys.stderr.write(f"{footer}\n")
 
 
 # ------------------------------------------------------------------ the index
@@ -504,7 +523,7 @@ def _list_from_base(
 
         views = [record_view(kb, kb.records["scheme"][row["id"]]) for row in rows]
         dump_json(views, out)
-        sys.stderr.write(f"{len(rows)} scheme{'' if len(rows) == 1 else 's'}\n")
+        sys.stderr.write(counted("{count} scheme", "{count} schemes", len(rows)) + "\n")
     else:
         write_list(rows, fmt, out)
     return _report_problems(problems)
@@ -513,13 +532,20 @@ def _list_from_base(
 def _report_problems(problems: list[tuple[str, str]]) -> int:
     """Warnings (at most five) on stderr; for broken files, one more line and exit 1 (the
     list is still printed, without them)."""
-    for _, text in [p for p in problems if p[0] == "warning"][:5]:
-        sys.stderr.write(f"warning: {text}\n")
+    for _severity, text in [p for p in problems if p[0] == "warning"][:5]:
+        sys.stderr.write(_("warning: {message}").format(message=text) + "\n")
     errors = [text for severity, text in problems if severity == "error"]
     if not errors:
         return 0
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    more = ""
+    if len(errors) > 1:
+        more = counted(
+            " (and {count} more problem)", " (and {count} more problems)", len(errors) - 1
+        )
     sys.stderr.write(
-        f"error: {errors[0]}{more}; these files were left out, `dts check` lists them all\n"
+        _("error: {message}{more}; these files were left out, `dts check` lists them all").format(
+            message=errors[0], more=more
+        )
+        + "\n"
     )
     return 1

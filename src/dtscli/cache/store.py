@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from dtscli import __version__
+from dtscli.util.i18n import language
 
 FORMAT = 1
 RACY_SECONDS = 2.0  # a file modified this close to the save is re-hashed next time
@@ -57,21 +58,22 @@ def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
 
 def code_fingerprint() -> str:
     """Changes whenever any code of the package may have changed: every module of dtscli, found
-    by walking the package (nothing to keep up to date by hand), by size and modification time."""
+    by walking the package (nothing to keep up to date by hand), by size and modification time;
+    and with the language of the run, since cached findings hold their messages."""
     package = os.path.dirname(os.path.dirname(__file__))
-    parts = [__version__, str(FORMAT)]
+    parts = [__version__, str(FORMAT), language()]  # findings are saved in their language
     pending = [package]
     while pending:
         folder = pending.pop()
         with contextlib.suppress(OSError), os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith(".py"):
+                if entry.name.endswith((".py", ".mo")):  # code and the compiled catalogs
                     stat = entry.stat()
                     relative = entry.path[len(package) :]
                     parts.append(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}")
                 elif entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
                     pending.append(entry.path)
-    return "|".join(parts[:2] + sorted(parts[2:]))
+    return "|".join(parts[:3] + sorted(parts[3:]))
 
 
 def sha1_hex(data: bytes) -> str:

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import N_, _
 
 
 @declare(
     "cls-without-clsm",
     "consistency",
     Severity.info,
-    "The 3DS law links a CLS's mental-health section to local mental-health work (CLSM).",
+    N_("The 3DS law links a CLS's mental-health section to local mental-health work (CLSM)."),
     legal="loi-2022-217",
 )
 def cls_without_clsm(scope: Scope, ctx: Context) -> Iterator[Finding]:
@@ -27,7 +28,9 @@ def cls_without_clsm(scope: Scope, ctx: Context) -> Iterator[Finding]:
         yield finding(
             "cls-without-clsm",
             loaded,
-            f"no CLSM in the base covers any part of {territory.name}",
+            _("no CLSM in the base covers any part of {territory}").format(
+                territory=territory.name
+            ),
             "territory",
-            hint="record the CLSM if there is one, or plan one with the mental-health axis",
+            hint=_("record the CLSM if there is one, or plan one with the mental-health axis"),
         )

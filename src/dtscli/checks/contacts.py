@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.formats import EMAIL_RE
+from dtscli.util.i18n import N_, _, format_date, ngettext
 
 PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")
 
 
-@declare("contact-email", "contacts", Severity.error, "A malformed e-mail address bounces.")
+@declare("contact-email", "contacts", Severity.error, N_("A malformed e-mail address bounces."))
 def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("contact"):
         email = loaded.record.email
@@ -21,9 +22,9 @@ def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "contact-email",
                 loaded,
-                f"{email!r} is not a valid e-mail address",
+                _("{email!r} is not a valid e-mail address").format(email=email),
                 "email",
-                hint="write it as name@domain.fr, without spaces or 'mailto:'",
+                hint=_("write it as name@domain.fr, without spaces or 'mailto:'"),
             )
 
 
@@ -31,7 +32,7 @@ def contact_email(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "contact-phone",
     "contacts",
     Severity.error,
-    "French numbers have ten digits (or +33 and nine) so that people can dial them.",
+    N_("French numbers have ten digits (or +33 and nine) so that people can dial them."),
 )
 def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("contact"):
@@ -40,9 +41,9 @@ def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "contact-phone",
                 loaded,
-                f"{phone!r} is not a French phone number",
+                _("{phone!r} is not a French phone number").format(phone=phone),
                 "phone",
-                hint="write it as '04 91 00 00 00' or '+33 4 91 00 00 00'",
+                hint=_("write it as '04 91 00 00 00' or '+33 4 91 00 00 00'"),
             )
 
 
@@ -50,7 +51,7 @@ def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "contact-verified",
     "contacts",
     Severity.error,
-    "Personal data: a person's details carry the date they were last verified.",
+    N_("Personal data: a person's details carry the date they were last verified."),
 )
 def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("contact"):
@@ -59,15 +60,15 @@ def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "contact-verified",
                 loaded,
-                "a person's contact details need `verified_on`",
+                _("a person's contact details need `verified_on`"),
                 "kind",
-                hint="add `verified_on: YYYY-MM-DD`, the date you checked them",
+                hint=_("add `verified_on: YYYY-MM-DD`, the date you checked them"),
             )
         elif contact.verified_on and contact.verified_on > ctx.today:
             yield finding(
                 "contact-verified",
                 loaded,
-                f"verified_on {contact.verified_on} is in the future",
+                _("verified_on {date} is in the future").format(date=contact.verified_on),
                 "verified_on",
             )
 
@@ -76,7 +77,7 @@ def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "contact-stale",
     "contacts",
     Severity.warning,
-    "People change jobs: details not verified for 18 months are probably out of date.",
+    N_("People change jobs: details not verified for 18 months are probably out of date."),
     options=(("max_age_months", 18),),
 )
 def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
@@ -88,10 +89,13 @@ def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "contact-stale",
                 loaded,
-                f"contact details last verified on {contact.verified_on}, "
-                f"more than {months} months ago",
+                ngettext(
+                    "contact details last verified on {date}, more than {months} month ago",
+                    "contact details last verified on {date}, more than {months} months ago",
+                    months,
+                ).format(date=format_date(contact.verified_on), months=months),
                 "verified_on",
-                hint="check them again and update verified_on",
+                hint=_("check them again and update verified_on"),
             )
 
 

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import N_, _, format_date, ngettext
 
 
-@declare("date-order", "time", Severity.error, "A scheme cannot end before it is signed.")
+@declare("date-order", "time", Severity.error, N_("A scheme cannot end before it is signed."))
 def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
         scheme = loaded.record
@@ -16,9 +17,11 @@ def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "date-order",
                 loaded,
-                f"end_on {scheme.end_on} is before signed_on {scheme.signed_on}",
+                _("end_on {end} is before signed_on {start}").format(
+                    end=scheme.end_on, start=scheme.signed_on
+                ),
                 "end_on",
-                hint="check both dates against the source",
+                hint=_("check both dates against the source"),
             )
 
 
@@ -26,7 +29,7 @@ def date_order(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "duration-exceeds-type",
     "time",
     Severity.warning,
-    "A CLS or a PTSM runs for five years; a longer one is usually a typo in a date.",
+    N_("A CLS or a PTSM runs for five years; a longer one is usually a typo in a date."),
 )
 def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     tolerance = int(ctx.option("duration-exceeds-type", "tolerance_days", 31))
@@ -43,10 +46,20 @@ def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "duration-exceeds-type",
                 loaded,
-                f"this {scheme.type} runs from {scheme.signed_on} to {scheme.end_on}, "
-                f"longer than the {years} years of its type",
+                ngettext(
+                    "this {type} runs from {start} to {end}, longer than the {years} year "
+                    "of its type",
+                    "this {type} runs from {start} to {end}, longer than the {years} years "
+                    "of its type",
+                    years,
+                ).format(
+                    type=scheme.type,
+                    start=format_date(scheme.signed_on),
+                    end=format_date(scheme.end_on),
+                    years=years,
+                ),
                 "end_on",
-                hint="check the dates; a renewal is a new signature date",
+                hint=_("check the dates; a renewal is a new signature date"),
             )
 
 
@@ -54,7 +67,7 @@ def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "active-but-ended",
     "time",
     Severity.warning,
-    "A scheme whose end date has passed is probably expired or being renewed.",
+    N_("A scheme whose end date has passed is probably expired or being renewed."),
 )
 def active_but_ended(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
@@ -63,13 +76,17 @@ def active_but_ended(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "active-but-ended",
                 loaded,
-                f"status is active but end_on {scheme.end_on} has passed: expired?",
+                _("status is active but end_on {end} has passed: expired?").format(
+                    end=scheme.end_on
+                ),
                 "status",
-                hint="set status to expired or renewal, or correct end_on",
+                hint=_("set status to expired or renewal, or correct end_on"),
             )
 
 
-@declare("signed-in-future", "time", Severity.error, "A signature date cannot be in the future.")
+@declare(
+    "signed-in-future", "time", Severity.error, N_("A signature date cannot be in the future.")
+)
 def signed_in_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
         scheme = loaded.record
@@ -77,13 +94,18 @@ def signed_in_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "signed-in-future",
                 loaded,
-                f"signed_on {scheme.signed_on} is in the future",
+                _("signed_on {date} is in the future").format(date=scheme.signed_on),
                 "signed_on",
-                hint="leave signed_on empty until signature; use status: in_preparation",
+                hint=_("leave signed_on empty until signature; use status: in_preparation"),
             )
 
 
-@declare("source-date-future", "time", Severity.warning, "A source cannot vouch for a future date.")
+@declare(
+    "source-date-future",
+    "time",
+    Severity.warning,
+    N_("A source cannot vouch for a future date."),
+)
 def source_date_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
         for index, source in enumerate(getattr(loaded.record, "sources", None) or []):
@@ -91,9 +113,9 @@ def source_date_future(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 yield finding(
                     "source-date-future",
                     loaded,
-                    f"as_of {source.as_of} is in the future",
+                    _("as_of {date} is in the future").format(date=source.as_of),
                     "sources",
                     index,
                     "as_of",
-                    hint="as_of is the date the source says the fact was true",
+                    hint=_("as_of is the date the source says the fact was true"),
                 )

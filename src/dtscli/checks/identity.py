@@ -7,10 +7,14 @@ from pathlib import PurePosixPath
 
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import N_, _
 
 
 @declare(
-    "id-unique", "identity", Severity.error, "References are by id: two records must not share one."
+    "id-unique",
+    "identity",
+    Severity.error,
+    N_("References are by id: two records must not share one."),
 )
 def id_unique(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
@@ -19,9 +23,9 @@ def id_unique(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "id-unique",
                 loaded,
-                f"id {loaded.id!r} is also used by {first}",
+                _("id {id!r} is also used by {path}").format(id=loaded.id, path=first),
                 "id",
-                hint="give this record another id (and rename its file)",
+                hint=_("give this record another id (and rename its file)"),
             )
 
 
@@ -29,7 +33,7 @@ def id_unique(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "id-matches-filename",
     "identity",
     Severity.error,
-    "The file name is how people and tools find a record; it must be its id.",
+    N_("The file name is how people and tools find a record; it must be its id."),
 )
 def id_matches_filename(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
@@ -38,9 +42,11 @@ def id_matches_filename(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "id-matches-filename",
                 loaded,
-                f"id {loaded.id!r} differs from the file name {stem!r}",
+                _("id {id!r} differs from the file name {name!r}").format(id=loaded.id, name=stem),
                 "id",
-                hint=f"rename the file to {loaded.id}.yaml or change the id to {stem!r}",
+                hint=_("rename the file to {id}.yaml or change the id to {name!r}").format(
+                    id=loaded.id, name=stem
+                ),
             )
 
 
@@ -48,7 +54,7 @@ def id_matches_filename(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "scheme-folder-type",
     "identity",
     Severity.error,
-    "Schemes sit in the folder of their type (schemes/clsm/ holds CLSM) so reviews route well.",
+    N_("Schemes sit in the folder of their type (schemes/clsm/ holds CLSM) so reviews route well."),
 )
 def scheme_folder_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
@@ -57,7 +63,11 @@ def scheme_folder_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "scheme-folder-type",
                 loaded,
-                f"a {loaded.record.type} sits in schemes/{folder}/",
+                _("a {type} sits in schemes/{folder}/").format(
+                    type=loaded.record.type, folder=folder
+                ),
                 "type",
-                hint=f"move the file to schemes/{loaded.record.type.lower()}/ or fix `type`",
+                hint=_("move the file to schemes/{folder}/ or fix `type`").format(
+                    folder=loaded.record.type.lower()
+                ),
             )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.formats import MENTAL_HEALTH_AXIS
-from dtscli.data.vocab import french_date
+from dtscli.util.i18n import N_, _, format_date
 
 if TYPE_CHECKING:
     from dtscli.base.loader import LoadedRecord
@@ -34,7 +34,7 @@ def citation(loaded: LoadedRecord) -> str:
     RULE,
     "law",
     Severity.error,
-    "Since the 3DS law a CLS must include a section on mental health (art. L1434-10 CSP).",
+    N_("Since the 3DS law a CLS must include a section on mental health (art. L1434-10 CSP)."),
     legal="loi-2022-217",
 )
 def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
@@ -48,13 +48,14 @@ def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
             continue
         if any(axis.id == MENTAL_HEALTH_AXIS for axis in scheme.axes):
             continue
-        axis_hint = f"add `- id: {MENTAL_HEALTH_AXIS}` under `axes:`"
+        axis_hint = _("add `- id: {axis}` under `axes:`").format(axis=MENTAL_HEALTH_AXIS)
         if scheme.signed_on >= in_force:
             yield finding(
                 RULE,
                 loaded,
-                f"a CLS signed on or after {french_date(in_force)} must have a "
-                f"`{MENTAL_HEALTH_AXIS}` axis ({citation(law)})",
+                _("a CLS signed on or after {date} must have a `{axis}` axis ({law})").format(
+                    date=format_date(in_force), axis=MENTAL_HEALTH_AXIS, law=citation(law)
+                ),
                 "axes" if "axes" in scheme.model_fields_set else "signed_on",
                 hint=axis_hint,
             )
@@ -62,8 +63,10 @@ def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 RULE,
                 loaded,
-                f"this CLS was signed before {french_date(in_force)} without a "
-                f"`{MENTAL_HEALTH_AXIS}` axis: add one at renewal ({citation(law)})",
+                _(
+                    "this CLS was signed before {date} without a `{axis}` axis: "
+                    "add one at renewal ({law})"
+                ).format(date=format_date(in_force), axis=MENTAL_HEALTH_AXIS, law=citation(law)),
                 "signed_on",
                 hint=axis_hint,
                 severity=Severity.warning,
@@ -74,7 +77,10 @@ def cls_mental_health_axis(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "legal-rule-source",
     "law",
     Severity.warning,
-    "A rule that enforces a law reads its date from the legal record; without it, it cannot run.",
+    N_(
+        "A rule that enforces a law reads its date from the legal record; without it, "
+        "it cannot run."
+    ),
     base=True,
 )
 def legal_rule_source(scope: Scope, ctx: Context) -> Iterator[Finding]:
@@ -85,7 +91,9 @@ def legal_rule_source(scope: Scope, ctx: Context) -> Iterator[Finding]:
             1,
             "legal-rule-source",
             Severity.warning,
-            f"no legal record declares `requires: - rule: {RULE}` with `in_force_on`: "
-            "the 3DS check did not run",
-            "add or fix legal/loi-2022-217.yaml",
+            _(
+                "no legal record declares `requires: - rule: {rule}` with `in_force_on`: "
+                "the 3DS check did not run"
+            ).format(rule=RULE),
+            _("add or fix legal/loi-2022-217.yaml"),
         )

@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.vocab import did_you_mean
+from dtscli.util.i18n import N_, _
 
 if TYPE_CHECKING:
     from dtscli.base.loader import LoadedRecord
 
 KIND_LABEL = {
-    "contact": "contact",
-    "legal": "legal text",
-    "document": "document",
-    "scheme": "scheme",
-    "scheme-type": "scheme type",
+    "contact": N_("no contact has the id {id!r}"),
+    "legal": N_("no legal text has the id {id!r}"),
+    "document": N_("no document has the id {id!r}"),
+    "scheme": N_("no scheme has the id {id!r}"),
+    "scheme-type": N_("no scheme type has the id {id!r}"),
 }
 FOLDER = {
     "contact": "contacts/",
@@ -42,15 +43,18 @@ def _missing(
     return finding(
         rule,
         loaded,
-        f"no {KIND_LABEL[kind]} has the id {target!r}"
-        + (f" (did you mean {guess!r}?)" if guess else ""),
+        _(KIND_LABEL[kind]).format(id=target)
+        + (_(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""),
         *key_path,
-        hint=f"add {FOLDER[kind]}{target}.yaml or fix the id",
+        hint=_("add {file} or fix the id").format(file=f"{FOLDER[kind]}{target}.yaml"),
     )
 
 
 @declare(
-    "ref-document", "references", Severity.error, "A fact is sourced only if its document exists."
+    "ref-document",
+    "references",
+    Severity.error,
+    N_("A fact is sourced only if its document exists."),
 )
 def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
@@ -73,7 +77,7 @@ def ref_document(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "ref-contact",
     "references",
     Severity.error,
-    "A coordinator or organisation must be a contact record.",
+    N_("A coordinator or organisation must be a contact record."),
 )
 def ref_contact(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
@@ -92,7 +96,9 @@ def ref_contact(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 yield problem
 
 
-@declare("ref-legal", "references", Severity.error, "A legal basis must point at a legal record.")
+@declare(
+    "ref-legal", "references", Severity.error, N_("A legal basis must point at a legal record.")
+)
 def ref_legal(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme-type") + scope.checked("legal"):
         field = "legal_basis" if loaded.kind == "scheme-type" else "code_articles"
@@ -102,7 +108,7 @@ def ref_legal(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 yield problem
 
 
-@declare("ref-scheme", "references", Severity.error, "Related schemes must exist.")
+@declare("ref-scheme", "references", Severity.error, N_("Related schemes must exist."))
 def ref_scheme(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
         for index, target in enumerate(loaded.record.related):
@@ -121,7 +127,7 @@ def ref_scheme(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "ref-territory",
     "references",
     Severity.error,
-    "Territory codes must exist in the official referential or as local records.",
+    N_("Territory codes must exist in the official referential or as local records."),
 )
 def ref_territory(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked():
@@ -140,7 +146,7 @@ def ref_territory(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 yield finding(
                     "ref-territory",
                     loaded,
-                    f"territory {ref!r} is not in the referential",
+                    _("territory {ref!r} is not in the referential").format(ref=ref),
                     *key_path,
                     hint=_territory_hint(ref),
                 )
@@ -148,9 +154,10 @@ def ref_territory(scope: Scope, ctx: Context) -> Iterator[Finding]:
 
 def _territory_hint(ref: str) -> str:
     kind = ref.partition(":")[0]
-    return {
-        "commune": "use the INSEE code of a current commune (not the postal code)",
-        "epci": "use the SIREN of a current EPCI (data/territories/epci.yaml)",
-        "local": "add the local territory under territories/local/",
-        "qpv": "add the QPV under territories/qpv/",
-    }.get(kind, "see data/territories/ for the codes")
+    hint = {
+        "commune": N_("use the INSEE code of a current commune (not the postal code)"),
+        "epci": N_("use the SIREN of a current EPCI (data/territories/epci.yaml)"),
+        "local": N_("add the local territory under territories/local/"),
+        "qpv": N_("add the QPV under territories/qpv/"),
+    }.get(kind, N_("see data/territories/ for the codes"))
+    return _(hint)

@@ -13,26 +13,31 @@ from dtscli.about import DOCUMENTATION, RULES_DOCUMENTATION
 from dtscli.checks.registry import Rule, all_rules
 from dtscli.checks.runner import Report
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import NP_, _, counted, format_number, pgettext
 
 REPORT_VERSION = 1
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
 GITHUB_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
+SEVERITY_WORDS = (NP_("severity", "error"), NP_("severity", "warning"), NP_("severity", "info"))
 
 
 def summary_line(report: Report) -> str:
     errors, warnings, infos = (report.count(s) for s in Severity)
     files = len({f.path for f in report.findings})
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
+    files_checked = report.files_checked
 
     if not report.findings:
-        return f"All clean: {plural(report.files_checked, 'file')} checked."
-    return (
-        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(infos, 'info')} "
-        f"in {plural(files, 'file')} ({report.files_checked} checked)."
+        return counted(
+            "All clean: {count} file checked.", "All clean: {count} files checked.", files_checked
+        )
+    return _("{errors}, {warnings}, {infos} in {files} ({checked} checked).").format(
+        errors=counted("{count} error", "{count} errors", errors),
+        warnings=counted("{count} warning", "{count} warnings", warnings),
+        infos=counted("{count} info", "{count} infos", infos),
+        files=counted("{count} file", "{count} files", files),
+        checked=format_number(files_checked),
     )
 
 
@@ -43,11 +48,13 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
-    label = {s: paint(f"{s.value:<7}", code) for s, code in style.items()}
+    words = {s: pgettext("severity", s.value) for s in style}
+    width = max(map(len, words.values()))
+    label = {s: paint(f"{words[s]:<{width}}", code) for s, code in style.items()}
     lines: list[str] = []  # one write at the end: a national base has thousands of findings
     add = lines.append
     current = None
-    for path, line, column, rule, severity, message, hint, _ in report.findings:
+    for path, line, column, rule, severity, message, hint, _record in report.findings:
         if path != current:
             if current is not None:
                 add("")
@@ -55,7 +62,7 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
             current = path
         add(f"  {path}:{line}:{column}  {label[severity]}  {rule}  {message}")
         if hint:
-            add(f"      hint: {hint}")
+            add("      " + _("hint: {hint}").format(hint=hint))
     if current is not None:
         add("")
     add(summary_line(report))
@@ -101,7 +108,7 @@ def write_github(report: Report, out: TextIO) -> None:
         if item.column > 0:
             properties.append(f"col={item.column}")
         properties.append(f"title={_escape_property('dts ' + item.rule)}")
-        message = item.message + (f" (hint: {item.hint})" if item.hint else "")
+        message = item.message + (_(" (hint: {hint})").format(hint=item.hint) if item.hint else "")
         out.write(
             f"::{GITHUB_LEVEL[item.severity]} {','.join(properties)}::{_escape_data(message)}\n"
         )
@@ -137,7 +144,7 @@ def sarif_document(report: Report) -> dict[str, object]:
         descriptor: dict[str, object] = {
             "id": name,
             "name": sarif_rule_name(name),
-            "shortDescription": {"text": rule.rationale if rule else name},
+            "shortDescription": {"text": _(rule.rationale) if rule else name},
             "helpUri": RULES_DOCUMENTATION,
             "defaultConfiguration": {
                 "level": SARIF_LEVEL[rule.severity] if rule else "error",
@@ -152,7 +159,7 @@ def sarif_document(report: Report) -> dict[str, object]:
         region: dict[str, int] = {"startLine": max(item.line, 1)}
         if item.column > 0:
             region["startColumn"] = item.column
-        text = item.message + (f" Hint: {item.hint}" if item.hint else "")
+        text = item.message + (_(" Hint: {hint}").format(hint=item.hint) if item.hint else "")
         results.append(
             {
                 "ruleId": item.rule,

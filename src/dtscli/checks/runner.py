@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 from dtscli.util.progress import track
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ def load_config(data_dir: Path) -> CheckConfig:
                     continue  # no section of ours: no need to parse it
                 document = tomllib.loads(text)
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-                raise DtsError(f"{path}: invalid TOML: {error}") from error
+                raise DtsError(
+                    _("{path}: invalid TOML: {problem}").format(path=path, problem=error)
+                ) from error
             if section is not None:
                 for key in section:
                     document = document.get(key, {})
@@ -93,32 +96,52 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
     config = CheckConfig(source=source)
     unknown = set(document) - {"rules", "ignore"}
     if unknown:
-        raise DtsError(f"{source}: unknown setting {sorted(unknown)[0]!r}; use `rules` or `ignore`")
+        raise DtsError(
+            _("{path}: unknown setting {name!r}; use `rules` or `ignore`").format(
+                path=source, name=sorted(unknown)[0]
+            )
+        )
     ignore = document.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
-        raise DtsError(f"{source}: `ignore` must be a list of path patterns")
+        raise DtsError(_("{path}: `ignore` must be a list of path patterns").format(path=source))
     config.ignore = ignore
     for name, setting in (document.get("rules") or {}).items():
         if name not in rules:
             from dtscli.base.loader import did_you_mean
 
             guess = did_you_mean(name, list(rules))
-            hint = f" (did you mean {guess!r}?)" if guess else ""
-            raise DtsError(f"{source}: unknown rule {name!r}{hint}; `dts rules` lists them")
+            hint = _(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""
+            raise DtsError(
+                _("{path}: unknown rule {name!r}{hint}; `dts rules` lists them").format(
+                    path=source, name=name, hint=hint
+                )
+            )
         if isinstance(setting, str):
             setting = {"level": setting}
         if not isinstance(setting, dict):
-            raise DtsError(f"{source}: rule {name!r}: give a level or a table of options")
+            raise DtsError(
+                _("{path}: rule {name!r}: give a level or a table of options").format(
+                    path=source, name=name
+                )
+            )
         setting = dict(setting)
         level = setting.pop("level", None)
         if level is not None:
             if level not in LEVELS:
-                raise DtsError(f"{source}: rule {name!r}: level must be one of {sorted(LEVELS)}")
+                raise DtsError(
+                    _("{path}: rule {name!r}: level must be one of {levels}").format(
+                        path=source, name=name, levels=", ".join(sorted(LEVELS))
+                    )
+                )
             config.severities[name] = level
         allowed = {option for option, _ in rules[name].options}
         for option in setting:
             if option not in allowed:
-                raise DtsError(f"{source}: rule {name!r} has no option {option!r}")
+                raise DtsError(
+                    _("{path}: rule {name!r} has no option {option!r}").format(
+                        path=source, name=name, option=option
+                    )
+                )
         if setting:
             config.options[name] = setting
     return config
@@ -133,7 +156,6 @@ def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
     commit, against HEAD (every staged file before the first commit) — what a pre-commit
     hook checks."""
     against = ["--cached"] if ref is None else [ref]
-    what = "list the staged changes" if ref is None else f"compare with {ref!r}"
 
     def git(*args: str) -> list[str]:
         try:
@@ -143,10 +165,18 @@ def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
                 ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False
             )
         except OSError as error:
-            raise DtsError(f"--changed-since needs git: {error.strerror}") from error
+            raise DtsError(
+                _("--changed-since needs git: {problem}").format(problem=error.strerror)
+            ) from error
         if result.returncode != 0:
             message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
-            raise DtsError(f"git cannot {what}: {message}")
+            if ref is None:
+                raise DtsError(
+                    _("git cannot list the staged changes: {problem}").format(problem=message)
+                )
+            raise DtsError(
+                _("git cannot compare with {ref!r}: {problem}").format(ref=ref, problem=message)
+            )
         return [line for line in result.stdout.splitlines() if line]
 
     changed = git("diff", "--name-only", "--diff-filter=ACMRT", *against, "--")
@@ -159,7 +189,7 @@ def select_paths(paths: list[Path]) -> set[Path]:
     selected: set[Path] = set()
     for path in paths:
         if not path.exists():
-            raise DtsError(f"{path}: no such file or folder")
+            raise DtsError(_("{path}: no such file or folder").format(path=path))
         if path.is_dir():
             selected.update(p.resolve() for p in path.rglob("*.y*ml"))
         else:
@@ -228,8 +258,10 @@ def rule_findings(
                     0,
                     "internal-error",
                     Severity.error,
-                    f"rule {rule.name} failed: {type(error).__name__}: {error}",
-                    "please report this with the data that triggers it",
+                    _("rule {rule} failed: {kind}: {problem}").format(
+                        rule=rule.name, kind=type(error).__name__, problem=error
+                    ),
+                    _("please report this with the data that triggers it"),
                 )
             )
     return found

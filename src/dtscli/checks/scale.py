@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.i18n import N_, _
 
 KIND_NAMES = {
-    "commune": "a commune",
-    "epci": "an EPCI",
-    "dept": "a department",
-    "region": "a region",
-    "qpv": "a QPV",
-    "local": "a local territory",
+    "commune": N_("a commune"),
+    "epci": N_("an EPCI"),
+    "dept": N_("a department"),
+    "region": N_("a region"),
+    "qpv": N_("a QPV"),
+    "local": N_("a local territory"),
 }
 
 
@@ -21,7 +22,7 @@ KIND_NAMES = {
     "scale-territory-kind",
     "scale",
     Severity.error,
-    "Each scheme type works at one scale (a PTSM per department, a CLS per commune or EPCI).",
+    N_("Each scheme type works at one scale (a PTSM per department, a CLS per commune or EPCI)."),
 )
 def scale_territory_kind(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked("scheme"):
@@ -32,11 +33,18 @@ def scale_territory_kind(scope: Scope, ctx: Context) -> Iterator[Finding]:
         allowed = scheme_type.record.scale.kinds
         kind = scheme.territory.partition(":")[0]
         if kind not in allowed:
-            names = ", ".join(KIND_NAMES[k] for k in allowed)
+            names = ", ".join(_(KIND_NAMES[k]) for k in allowed)
             yield finding(
                 "scale-territory-kind",
                 loaded,
-                f"a {scheme.type} covers {names}; {scheme.territory!r} is {KIND_NAMES[kind]}",
+                _("a {type} covers {kinds}; {territory!r} is {kind}").format(
+                    type=scheme.type,
+                    kinds=names,
+                    territory=scheme.territory,
+                    kind=_(KIND_NAMES[kind]),
+                ),
                 "territory",
-                hint=f"see schemes/{scheme.type}.yaml: {scheme_type.record.scale.label}",
+                hint=_("see schemes/{type}.yaml: {scale}").format(
+                    type=scheme.type, scale=scheme_type.record.scale.label
+                ),
             )

@@ -23,6 +23,20 @@ from dtscli.checks.runner import (
     whole_base_findings,
 )
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import NP_, _, counted, pgettext
+
+FAMILY_WORDS = (  # the rule families in words, for `dts rules`
+    NP_("rule family", "yaml"),
+    NP_("rule family", "schema"),
+    NP_("rule family", "identity"),
+    NP_("rule family", "references"),
+    NP_("rule family", "scale"),
+    NP_("rule family", "law"),
+    NP_("rule family", "time"),
+    NP_("rule family", "contacts"),
+    NP_("rule family", "consistency"),
+    NP_("rule family", "internal"),
+)
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -31,7 +45,9 @@ def parse_day(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as error:
-        raise DtsError(f"--today {text!r}: write the date as YYYY-MM-DD") from error
+        raise DtsError(
+            _("--today {text!r}: write the date as YYYY-MM-DD").format(text=text)
+        ) from error
 
 
 def check_base(
@@ -75,7 +91,9 @@ def check_base(
     if changed_since or staged:
         if root is None:
             option = "--staged" if staged else "--changed-since"
-            raise DtsError(f"{option} needs the data to be in a git repository")
+            raise DtsError(
+                _("{option} needs the data to be in a git repository").format(option=option)
+            )
         changed, deleted = changed_files(root, None if staged else changed_since)
         only = changed if only is None else only & changed
     report = shape(
@@ -113,7 +131,7 @@ def check_command(
         from dtscli.util.files import write_atomically
 
         write_atomically(output, buffer.getvalue())
-        sys.stderr.write(f"wrote {output}\n")
+        sys.stderr.write(_("wrote {path}").format(path=output) + "\n")
     else:
         write_report(report, fmt, sys.stdout, colour=fmt == "text" and sys.stdout.isatty())
     return report.exit_code(strict)
@@ -121,25 +139,26 @@ def check_command(
 
 def list_rules(fmt: str) -> None:
     rules = sorted(all_rules().values(), key=lambda r: (r.family, r.name))
+    words = fmt in ("table", "md")  # for people: families and severities in words
     rows = [
         {
             "name": r.name,
-            "family": r.family,
-            "severity": r.severity.value,
+            "family": pgettext("rule family", r.family) if words else r.family,
+            "severity": pgettext("severity", r.severity.value) if words else r.severity.value,
             "legal": r.legal,
             "options": ", ".join(f"{k}={v}" for k, v in r.options),
-            "rationale": r.rationale,
+            "rationale": _(r.rationale),
         }
         for r in rules
     ]
     columns = (
-        ("name", "Rule"),
-        ("family", "Family"),
-        ("severity", "Severity"),
-        ("legal", "Legal text"),
-        ("options", "Options"),
-        ("rationale", "Rationale"),
+        ("name", _("Rule")),
+        ("family", _("Family")),
+        ("severity", _("Severity")),
+        ("legal", _("Legal text")),
+        ("options", _("Options")),
+        ("rationale", _("Rationale")),
     )
     from dtscli.util.output import write_rows
 
-    write_rows(rows, columns, fmt, footer=f"{len(rows)} rules")
+    write_rows(rows, columns, fmt, footer=counted("{count} rule", "{count} rules", len(rows)))

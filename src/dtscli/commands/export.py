@@ -38,6 +38,7 @@ from dtscli.data import models
 from dtscli.data.canonical import key_order, nested_model
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 from dtscli.util.output import cell
 
 FORMATS = ("json", "csv", "sqlite", "datapackage", "csl-json", "ris", "bibtex")
@@ -542,12 +543,17 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         if output is None or output.suffix.lower() not in SUFFIXES:
             raise DtsError(
-                f"give --format ({', '.join(FORMATS)}), or an -o file ending in "
-                f"{', '.join(SUFFIXES)}"
+                _("give --format ({formats}), or an -o file ending in {suffixes}").format(
+                    formats=", ".join(FORMATS), suffixes=", ".join(SUFFIXES)
+                )
             )
         return SUFFIXES[output.suffix.lower()]
     if fmt not in FORMATS:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(FORMATS)
+            )
+        )
     return fmt
 
 
@@ -562,11 +568,13 @@ def export(
     """Write the export; returns (text for standard output or None, whether a file changed)."""
     if fmt == "sqlite":
         if output is None:
-            raise DtsError("an SQLite export needs a file: add -o base.db")
+            raise DtsError(_("an SQLite export needs a file: add -o base.db"))
         try:
             write_sqlite(dataset, output)
         except (OSError, sqlite3.Error) as error:
-            raise DtsError(f"cannot write {output}: {error}") from None
+            raise DtsError(
+                _("cannot write {path}: {problem}").format(path=output, problem=error)
+            ) from None
         return None, True
     if fmt == "datapackage":
         if output is None:
@@ -587,4 +595,6 @@ def export(
     try:
         return None, write_atomically(output, text, encoding=encoding)
     except OSError as error:
-        raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write {path}: {problem}").format(path=output, problem=error.strerror or error)
+        ) from None

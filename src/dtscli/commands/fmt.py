@@ -37,6 +37,7 @@ from dtscli.data import models
 from dtscli.data.canonical import nested_model, sort_keys
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _, counted
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATA_FOLDERS = frozenset({"schemes", "contacts", "legal", "documents", "territories"})
@@ -118,11 +119,16 @@ def format_text(text: str, kind: str | None) -> str:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error).splitlines()[0]
-        raise FormatError(mark.line + 1 if mark else 1, f"YAML syntax error: {problem}") from None
+        raise FormatError(
+            mark.line + 1 if mark else 1,
+            _("YAML syntax error: {problem}").format(problem=_(problem)),
+        ) from None
     except (YAMLError, ValueError, RecursionError) as error:
-        raise FormatError(1, f"YAML error: {str(error).splitlines()[0]}") from None
+        raise FormatError(
+            1, _("YAML error: {problem}").format(problem=str(error).splitlines()[0])
+        ) from None
     if not isinstance(data, CommentedMap):
-        raise FormatError(1, "the file holds no record: a record is one mapping of keys")
+        raise FormatError(1, _("the file holds no record: a record is one mapping of keys"))
     model = models.RECORD_MODELS.get(kind) if kind else None
     if model is not None:
         keys = list(data)
@@ -262,13 +268,15 @@ def format_file(path: Path, kind: str | None, shown: str) -> Outcome:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        outcome.error = f"{shown}:1: cannot read the file: {error.strerror or error}"
+        outcome.error = f"{shown}:1: " + _("cannot read the file: {problem}").format(
+            problem=error.strerror or error
+        )
         return outcome
     try:
         outcome.before = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        outcome.error = f"{shown}:{line}: the file is not UTF-8; save it as UTF-8"
+        outcome.error = f"{shown}:{line}: " + _("the file is not UTF-8; save it as UTF-8")
         return outcome
     try:
         outcome.after = format_text(outcome.before, kind)
@@ -307,7 +315,7 @@ def select_files(data_dir: Path | None, paths: Iterable[Path]) -> list[tuple[Pat
     paths = list(paths)
     if not paths:
         if data_dir is None:
-            raise DtsError("no knowledge base found; give files or folders to format")
+            raise DtsError(_("no knowledge base found; give files or folders to format"))
         return [(p, kind) for p, kind in discover(data_dir) if kind in models.RECORD_MODELS]
     chosen: list[Path] = []
     for path in paths:
@@ -324,7 +332,7 @@ def select_files(data_dir: Path | None, paths: Iterable[Path]) -> list[tuple[Pat
         elif path.is_file():
             chosen.append(path)
         else:
-            raise DtsError(f"{path}: no such file or folder")
+            raise DtsError(_("{path}: no such file or folder").format(path=path))
     return [(p, kind_of(p, data_dir)) for p in dict.fromkeys(chosen) if not is_generated(p)]
 
 
@@ -364,20 +372,29 @@ def run_fmt(
         if diff:
             out.write(unified_diff(outcome))
         if check:
-            out.write(f"would reformat {outcome.shown}\n")
+            out.write(_("would reformat {path}").format(path=outcome.shown) + "\n")
         if write:
             try:
                 write_atomically(path, outcome.after or "")
             except OSError as error:
-                raise DtsError(f"cannot write {outcome.shown}: {error.strerror or error}") from None
-            out.write(f"reformatted {outcome.shown}\n")
-    verb = "reformatted" if write else "would be reformatted"
-    summary = f"{changed} {_files(changed)} {verb}, {unchanged} unchanged"
+                raise DtsError(
+                    _("cannot write {path}: {problem}").format(
+                        path=outcome.shown, problem=error.strerror or error
+                    )
+                ) from None
+            out.write(_("reformatted {path}").format(path=outcome.shown) + "\n")
+    if write:
+        summary = counted("{count} file reformatted", "{count} files reformatted", changed)
+    else:
+        summary = counted(
+            "{count} file would be reformatted", "{count} files would be reformatted", changed
+        )
+    summary += counted(", {count} unchanged", ", {count} unchanged", unchanged)
     if failed:
-        summary += f", {failed} not formatted (fix the error above, then run dts fmt again)"
+        summary += counted(
+            ", {count} not formatted (fix the error above, then run dts fmt again)",
+            ", {count} not formatted (fix the errors above, then run dts fmt again)",
+            failed,
+        )
     err.write(summary + "\n")
     return 1 if failed or (check and changed) else 0
-
-
-def _files(count: int) -> str:
-    return "file" if count == 1 else "files"

@@ -23,6 +23,7 @@ from dtscli.data import models
 from dtscli.data.vocab import did_you_mean
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _, format_date, format_number
 
 # ask(question, default) -> answer; None when there is nobody to ask (stdin is no terminal).
 Ask = Callable[[str, str | None], str]
@@ -103,7 +104,10 @@ def _value(
         if default is not None:
             return parse(default)
         raise DtsError(
-            f"missing option {option} ({what}); give it, or run dts new on a terminal to be asked"
+            _(
+                "missing option {option} ({what}); give it, or run dts new on a terminal to be "
+                "asked"
+            ).format(option=option, what=what)
         )
     while True:
         answer = ask(what[:1].upper() + what[1:], default).strip()
@@ -117,7 +121,7 @@ def ask_error(message: str) -> None:
     """Say what was wrong with an answer before asking again (the CLI replaces nothing here)."""
     import typer
 
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(_("error: {message}").format(message=message), err=True)
 
 
 def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
@@ -128,12 +132,19 @@ def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
 
     def parse(text: str) -> Territory:
         if not text:
-            raise DtsError("give a territory: a name (Nice) or a code (commune:06088)")
+            raise DtsError(_("give a territory: a name (Nice) or a code (commune:06088)"))
         territory = kb.referential.parse_territory(text, dept)
         if allowed and territory.kind not in allowed:
             raise DtsError(
-                f"a {scheme_type} covers a territory of kind {', '.join(allowed)} "
-                f"({found.record.scale.label}); {territory.ref} is a {territory.kind}"
+                _(
+                    "a {type} covers a territory of kind {kinds} ({scale}); {ref} is a {kind}"
+                ).format(
+                    type=scheme_type,
+                    kinds=", ".join(allowed),
+                    scale=found.record.scale.label,
+                    ref=territory.ref,
+                    kind=territory.kind,
+                )
             )
         return territory
 
@@ -143,7 +154,7 @@ def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
 def _text_parser(option: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if not text.strip():
-            raise DtsError(f"{option} is empty")
+            raise DtsError(_("{option} is empty").format(option=option))
         return text.strip()
 
     return parse
@@ -154,10 +165,12 @@ def _document_parser(kb: KnowledgeBase) -> Callable[[str], str]:
         text = text.strip()
         if kb.find("document", text) is None:
             guess = did_you_mean(text, list(kb.records["document"]))
-            hint = f" (did you mean {guess}?)" if guess else ""
+            hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
             raise DtsError(
-                f"no document has the id {text!r}{hint}; --source names a file of "
-                "documents/ (add the document first if it is new)"
+                _(
+                    "no document has the id {id!r}{hint}; --source names a file of "
+                    "documents/ (add the document first if it is new)"
+                ).format(id=text, hint=hint)
             )
         return text
 
@@ -171,7 +184,9 @@ def _parse_as_of(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise DtsError(f"--as-of {text!r}: write the date as YYYY-MM-DD (or unknown)") from None
+        raise DtsError(
+            _("--as-of {text!r}: write the date as YYYY-MM-DD (or unknown)").format(text=text)
+        ) from None
 
 
 def _parse_status(text: str) -> str:
@@ -181,8 +196,10 @@ def _parse_status(text: str) -> str:
 def _parse_id(text: str) -> str:
     if not re.fullmatch(models.ID_PATTERN, text):
         raise DtsError(
-            f"--id {text!r}: an id is kebab-case ASCII (lower-case letters, digits, hyphens), "
-            f"e.g. {slugify(text) or 'clsm-nice'}"
+            _(
+                "--id {text!r}: an id is kebab-case ASCII (lower-case letters, digits, hyphens), "
+                "e.g. {example}"
+            ).format(text=text, example=slugify(text) or "clsm-nice")
         )
     return text
 
@@ -209,7 +226,7 @@ def gather(
     where = _value(
         territory,
         "--territory",
-        "territory: a name (Nice) or a code (commune:06088)",
+        _("territory: a name (Nice) or a code (commune:06088)"),
         ask,
         _territory_parser(kb, scheme_type, dept),
     )
@@ -218,7 +235,9 @@ def gather(
     if record_id is None:
         record_id = suggest_id(scheme_type, where)
         if not re.fullmatch(models.ID_PATTERN, record_id):
-            raise DtsError(f"cannot make an id from {where.name!r}; give one with --id")
+            raise DtsError(
+                _("cannot make an id from {name!r}; give one with --id").format(name=where.name)
+            )
     else:
         record_id = _parse_id(record_id)
     path = folder / f"{record_id}.yaml"
@@ -226,13 +245,14 @@ def gather(
         existing = kb.get(record_id)
         shown = existing.path if existing is not None else path
         raise DtsError(
-            f"the id {record_id!r} is already used ({shown}); "
-            f"choose another with --id, e.g. --id {_free_id(kb, record_id, folder)}"
+            _(
+                "the id {id!r} is already used ({path}); choose another with --id, e.g. --id {free}"
+            ).format(id=record_id, path=shown, free=_free_id(kb, record_id, folder))
         )
     full_name = _value(
         name,
         "--name",
-        "full name in French",
+        _("full name in French"),
         ask,
         _text_parser("--name"),
         suggest_name(kb, scheme_type, where) if ask is not None else None,
@@ -240,18 +260,22 @@ def gather(
     chosen_status = _value(
         status,
         "--status",
-        "status (" + ", ".join(s.value for s in models.Status) + ")",
+        _("status ({statuses})").format(statuses=", ".join(s.value for s in models.Status)),
         ask,
         _parse_status,
         "unknown",
     )
     document = _value(
-        source, "--source", "id of the source document (documents/)", ask, _document_parser(kb)
+        source,
+        "--source",
+        _("id of the source document (documents/)"),
+        ask,
+        _document_parser(kb),
     )
     date = _value(
         as_of,
         "--as-of",
-        "date the source gives these facts (YYYY-MM-DD)",
+        _("date the source gives these facts (YYYY-MM-DD)"),
         ask,
         _parse_as_of,
         (today or dt.date.today()).isoformat(),
@@ -290,7 +314,9 @@ def render(kb: KnowledgeBase, new: NewScheme) -> str:
     if territory.depts:
         described += f" ({', '.join(sorted(territory.depts))})"
     if territory.population:
-        described += ", " + f"{territory.population:,}".replace(",", " ") + " hab."
+        described += ", " + _("{population} inhabitants").format(
+            population=format_number(territory.population)
+        )
     statuses = ", ".join(s.value for s in models.Status)
     lines = [
         f"id: {new.id}",
@@ -298,35 +324,34 @@ def render(kb: KnowledgeBase, new: NewScheme) -> str:
         f"name: {scalar(new.name)}",
         f"territory: {territory.ref}  # {described}",
         f"status: {new.status}  # {statuses}",
-        "# signed_on: YYYY-MM-DD  # date of signature, only where a source gives it",
-        "# end_on: YYYY-MM-DD  # end date, only where a source gives it",
+        "# signed_on: YYYY-MM-DD  # " + _("date of signature, only where a source gives it"),
+        "# end_on: YYYY-MM-DD  # " + _("end date, only where a source gives it"),
         *_axes_placeholder(kb, new.type),
-        "# coordinator: contact-id  # a record of contacts/",
+        "# coordinator: contact-id  # " + _("a record of contacts/"),
         *_related_placeholder(kb, new),
         "sources:",
         f"  - document: {new.source}",
         f"    as_of: {new.as_of}",
-        "    # locator: page, slide or section of the document",
+        "    # locator: " + _("page, slide or section of the document"),
         "# notes: >-",
-        "#   Free text in French: what the source says, what is still unknown.",
+        "#   " + _("Free text in French: what the source says, what is still unknown."),
     ]
     return "\n".join(lines) + "\n"
 
 
 def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:
     if scheme_type != "CLS":
-        return ["# axes:  # thematic axes", "#   - id: axis-id", "#     name: Nom de l'axe"]
+        return ["# axes:  # " + _("thematic axes"), "#   - id: axis-id", "#     name: Nom de l'axe"]
     from dtscli.checks.law import RULE, citation, legal_record_for
-    from dtscli.data.vocab import french_date
 
     law = legal_record_for(kb, RULE)
     since = (
-        f"from {french_date(law.record.in_force_on)} ({citation(law)})"
+        _("from {date} ({law})").format(date=format_date(law.record.in_force_on), law=citation(law))
         if law is not None and law.record.in_force_on
-        else "since the 3DS law"
+        else _("since the 3DS law")
     )
     return [
-        f"# axes:  # required for a CLS signed {since}",
+        "# axes:  # " + _("required for a CLS signed {since}").format(since=since),
         f"#   - id: {models.MENTAL_HEALTH_AXIS}",
         "#     name: Santé mentale",
     ]
@@ -337,9 +362,9 @@ def _related_placeholder(kb: KnowledgeBase, new: NewScheme) -> list[str]:
         s.id for s in kb.schemes() if s.record.territory == new.territory.ref and s.id != new.id
     )
     if not same_place:
-        return ["# related: []  # ids of linked schemes"]
+        return ["# related: []  # " + _("ids of linked schemes")]
     return [
-        "# related:  # schemes on the same territory",
+        "# related:  # " + _("schemes on the same territory"),
         *(f"#   - {scheme_id}" for scheme_id in same_place),
     ]
 
@@ -354,7 +379,9 @@ def check_rendered(text: str) -> None:
         models.Scheme.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        raise DtsError(f"the new record would not validate: {first['msg']}") from None
+        raise DtsError(
+            _("the new record would not validate: {problem}").format(problem=first["msg"])
+        ) from None
 
 
 def create(kb: KnowledgeBase, new: NewScheme) -> Path:
@@ -366,7 +393,11 @@ def create(kb: KnowledgeBase, new: NewScheme) -> Path:
     try:
         write_atomically(new.path, text)
     except OSError as error:
-        raise DtsError(f"cannot write {new.path}: {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write {path}: {problem}").format(
+                path=new.path, problem=error.strerror or error
+            )
+        ) from None
     return new.path
 
 

@@ -19,6 +19,7 @@ from dtscli.cache.listindex import (
 from dtscli.data.findings import Severity
 from dtscli.data.vocab import did_you_mean
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _, counted
 from dtscli.util.output import dump_json, to_jsonable
 
 __all__ = ["normalise_code", "normalise_statuses", "normalise_types"]
@@ -29,19 +30,28 @@ def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
     err = err or sys.stderr
     errors = [f for f in kb.findings if f.severity is Severity.error]
     for warning in [f for f in kb.findings if f.severity is Severity.warning][:5]:
-        err.write(f"warning: {warning.location()}: {warning.message}\n")
+        where = f"{warning.location()}: {warning.message}"
+        err.write(_("warning: {message}").format(message=where) + "\n")
     if kb.duplicates:
         first, second = kb.duplicates[0]
         raise DtsError(
-            f"{second.path}: id {second.id!r} is already used by {first.path}; "
-            "give each record its own id (run `dts check`)",
+            _(
+                "{path}: id {id!r} is already used by {other}; "
+                "give each record its own id (run `dts check`)"
+            ).format(path=second.path, id=second.id, other=first.path),
             exit_code=1,
         )
     if errors:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        more = ""
+        if len(errors) > 1:
+            more = counted(
+                " (and {count} more problem)", " (and {count} more problems)", len(errors) - 1
+            )
         raise DtsError(
-            f"{first.location()}: {first.message}{more}; fix the file, `dts check` lists them all",
+            _("{place}: {message}{more}; fix the file, `dts check` lists them all").format(
+                place=first.location(), message=first.message, more=more
+            ),
             exit_code=1,
         )
 
@@ -93,7 +103,12 @@ def load_problems(
     shown = kb.display(kb.data_dir)
     prefix = "" if shown == "." else shown.rstrip("/") + "/"
     problems = [
-        ("error", f"{second.path}: id {second.id!r} is already used by {first.path}")
+        (
+            "error",
+            _("{path}: id {id!r} is already used by {other}").format(
+                path=second.path, id=second.id, other=first.path
+            ),
+        )
         for first, second in kb.duplicates
     ]
     inside_folders = tuple(f + "/" for f in folders)
@@ -114,9 +129,11 @@ def show(kb: KnowledgeBase, record_id: str, fmt: str = "text", out: TextIO | Non
         if loaded is None:
             every = [i for bucket in kb.records.values() for i in bucket]
             guess = did_you_mean(record_id, every)
-            hint = f" (did you mean {guess!r}?)" if guess else ""
+            hint = _(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""
             raise DtsError(
-                f"no record has the id {record_id!r}{hint}; `dts list` shows the schemes"
+                _("no record has the id {id!r}{hint}; `dts list` shows the schemes").format(
+                    id=record_id, hint=hint
+                )
             )
         view = record_view(kb, loaded)
     if fmt == "json":

@@ -36,7 +36,9 @@ from dtscli.commands.show import (
     require_loadable,
 )
 from dtscli.data import models
+from dtscli.data.vocab import status_label
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import N_, NP_, _, counted, format_number, format_percent, pgettext
 from dtscli.util.output import dump_json, write_rows
 
 VIEWS: tuple[str, ...] = ("summary", "counts", "completeness", "coverage", "gaps")
@@ -158,18 +160,20 @@ def make_scope(
     kb.validate_codes(dept_list, region_list)
     status_list = normalise_statuses(list(statuses))
     if by not in LEVELS:
-        raise DtsError(f"unknown --by {by!r}; choose dept or region")
+        raise DtsError(_("unknown --by {by!r}; choose dept or region").format(by=by))
     if by == "region" and dept_list:
-        raise DtsError("--by region counts whole regions: narrow with --region, not --dept")
+        raise DtsError(_("--by region counts whole regions: narrow with --region, not --dept"))
     if min_population < 0:
-        raise DtsError("--min-population must be zero or more")
+        raise DtsError(_("--min-population must be zero or more"))
     referential = kb.referential
     if dept_list and region_list:
         outside = [d for d in dept_list if referential.departements[d].region not in region_list]
         if outside:
             raise DtsError(
-                f"department {outside[0]} is not in region {', '.join(region_list)}; "
-                "give --dept or --region, or matching ones"
+                _(
+                    "department {dept} is not in region {regions}; "
+                    "give --dept or --region, or matching ones"
+                ).format(dept=outside[0], regions=", ".join(region_list))
             )
     return Scope(
         types=tuple(dict.fromkeys(type_list)) or models.SCHEME_TYPES,
@@ -188,9 +192,9 @@ def make_scope(
 def area_name(referential: Referential, level: str, code: str) -> str:
     if level == "dept":
         dept = referential.departements.get(code)
-        return dept.name if dept else "(territory not in the referential)"
+        return dept.name if dept else _("(territory not in the referential)")
     region = referential.regions.get(code)
-    return region.name if region else "(territory not in the referential)"
+    return region.name if region else _("(territory not in the referential)")
 
 
 def scope_label(referential: Referential, scope: Scope) -> str:
@@ -199,9 +203,10 @@ def scope_label(referential: Referential, scope: Scope) -> str:
         return ", ".join(f"{referential.departements[d].name} ({d})" for d in sorted(scope.depts))
     if scope.regions is not None:
         return ", ".join(
-            f"{referential.regions[r].name} (region {r})" for r in sorted(scope.regions)
+            _("{name} (region {code})").format(name=referential.regions[r].name, code=r)
+            for r in sorted(scope.regions)
         )
-    return "France (every department)"
+    return _("France (every department)")
 
 
 # ---------------------------------------------------------------- counts
@@ -591,12 +596,13 @@ VIEW_FUNCTIONS = {
 
 
 def grouped(number: int | None) -> str:
-    """1083310 -> `1 083 310` (a space groups digits: unambiguous in French and English)."""
-    return "" if number is None else f"{number:,}".replace(",", " ")
+    """1083310 -> « 1 083 310 » (U+202F) in French, « 1,083,310 » in English."""
+    return "" if number is None else format_number(number)
 
 
 def percent(share: float | None) -> str:
-    return "" if share is None else f"{share:.1f}%"
+    """62.2 -> « 62,2 % » in French, « 62.2% » in English."""
+    return "" if share is None else format_percent(share / 100, decimals=1)
 
 
 def signed(number: int | None) -> str:
@@ -606,75 +612,91 @@ def signed(number: int | None) -> str:
 def header_lines(header: Header, view: str) -> list[str]:
     """The definitions the figures rest on, printed above the tables."""
     types = (
-        "every type" if len(header.types) == len(models.SCHEME_TYPES) else ", ".join(header.types)
+        _("every type")
+        if len(header.types) == len(models.SCHEME_TYPES)
+        else ", ".join(header.types)
     )
-    lines = [f"Scope: {header.scope}; types: {types}"]
+    lines = [_("Scope: {scope}; types: {types}").format(scope=header.scope, types=types)]
     if header.statuses_from == "default":
-        why = "default: every status except intention and expired; --status to choose"
+        why = _("default: every status except intention and expired; --status to choose")
     else:
-        why = "from --status"
+        why = _("from --status")
     if view in ("summary", "counts"):
-        which = "the chosen statuses" if header.statuses_from != "default" else "every status"
-        lines.append(f"Counts: {which}, one column each (all-zero columns not shown).")
+        which = _("the chosen statuses") if header.statuses_from != "default" else _("every status")
+        lines.append(
+            _("Counts: {which}, one column each (all-zero columns not shown).").format(which=which)
+        )
     if view != "counts":
-        lines.append(f"Covering statuses: {', '.join(header.covering_statuses)} ({why}).")
+        statuses = ", ".join(status_label(s) for s in header.covering_statuses)
+        lines.append(_("Covering statuses: {statuses} ({why}).").format(statuses=statuses, why=why))
     if view in ("summary", "completeness"):
         lines.append(
-            "Held: instances whose territory overlaps the published one, with the status the "
-            "count names, or else a covering status."
+            _(
+                "Held: instances whose territory overlaps the published one, with the status the "
+                "count names, or else a covering status."
+            )
         )
     if view in ("summary", "coverage", "gaps"):
         left = f" ({', '.join(header.qpv_left_out)})" if header.qpv_left_out else ""
         lines.append(
-            "Schemes on a QPV cover part of a commune: left out of population coverage and "
-            f"gaps{left}."
+            _(
+                "Schemes on a QPV cover part of a commune: left out of population coverage and "
+                "gaps{left}."
+            ).format(left=left)
         )
     return lines
 
 
-COUNT_COLUMNS = (("code", "Dept"), ("name", "Name"), ("type", "Type"), ("total", "Total"))
+# Column titles: marked here, translated where a table is written (write).
+COUNT_COLUMNS = (
+    ("code", N_("Dept")),
+    ("name", N_("Name")),
+    ("type", N_("Type")),
+    ("total", N_("Total")),
+)
 COMPLETENESS_COLUMNS = (
-    ("type", "Type"),
-    ("territory", "Territory"),
-    ("territory_name", "Name"),
-    ("label", "Published label"),
-    ("compared", "Compared with"),
-    ("published", "Published"),
-    ("held", "Held"),
-    ("gap", "Gap"),
-    ("document", "Source document"),
-    ("as_of", "As of"),
+    ("type", N_("Type")),
+    ("territory", N_("Territory")),
+    ("territory_name", N_("Name")),
+    ("label", N_("Published label")),
+    ("compared", N_("Compared with")),
+    ("published", N_("Published")),
+    ("held", N_("Held")),
+    ("gap", N_("Gap")),
+    ("document", N_("Source document")),
+    ("as_of", N_("As of")),
 )
 COVERAGE_COLUMNS = (
-    ("level", "Level"),
-    ("code", "Code"),
-    ("name", "Name"),
-    ("type", "Type"),
-    ("covered_population", "Covered pop."),
-    ("population", "Population"),
-    ("share", "Share"),
-    ("schemes", "Schemes"),
-    ("qpv_left_out", "QPV left out"),
+    ("level", N_("Level")),
+    ("code", N_("Code")),
+    ("name", N_("Name")),
+    ("type", N_("Type")),
+    ("covered_population", N_("Covered pop.")),
+    ("population", N_("Population")),
+    ("share", N_("Share")),
+    ("schemes", N_("Schemes")),
+    ("qpv_left_out", N_("QPV left out")),
 )
 GAP_COLUMNS = (
-    ("code", "Commune"),
-    ("name", "Name"),
-    ("dept", "Dept"),
-    ("dept_name", "Dept name"),
-    ("population", "Population"),
-    ("missing", "Missing"),
+    ("code", N_("Commune")),
+    ("name", N_("Name")),
+    ("dept", N_("Dept")),
+    ("dept_name", N_("Dept name")),
+    ("population", N_("Population")),
+    ("missing", N_("Missing")),
 )
+LEVEL_WORDS = (NP_("level", "dept"), NP_("level", "region"))  # the coverage rows' level
 
 
 def count_table(rows: Sequence[CountRow], by: str, statuses: Sequence[str], human: bool):
     """Counts flattened, one column per status; a table for people drops all-zero columns."""
     if human:
         statuses = [s for s in statuses if any(row.by_status.get(s) for row in rows)]
-    first = (("code", "Dept" if by == "dept" else "Region"), *COUNT_COLUMNS[1:])
-    columns = (*first, *((s, s) for s in statuses))
+    first = (("code", N_("Dept") if by == "dept" else N_("Region")), *COUNT_COLUMNS[1:])
+    columns = (*first, *((s, status_label(s) if human else s) for s in statuses))
     flat = []
     for row in rows:
-        code = "Total" if row.level == "total" and human else row.code
+        code = _("Total") if row.level == "total" and human else row.code
         flat.append(
             {"code": code, "name": row.name, "type": row.type, "total": row.total, **row.by_status}
         )
@@ -687,10 +709,12 @@ def completeness_table(rows: Sequence[CompletenessRow], human: bool):
         item = asdict(row)
         item["compared"] = ", ".join(row.compared_statuses)
         if human:
-            item["compared"] = row.status or "covering statuses"
+            item["compared"] = status_label(row.status) if row.status else _("covering statuses")
             item["gap"] = signed(row.gap)
+            item["published"] = grouped(row.published)
+            item["held"] = grouped(row.held)
             if row.held is None:
-                item["held"] = "(territory unknown)"
+                item["held"] = _("(territory unknown)")
         flat.append(item)
     return COMPLETENESS_COLUMNS, flat
 
@@ -703,6 +727,7 @@ def coverage_table(rows: Sequence[CoverageRow], human: bool):
             item["covered_population"] = grouped(row.covered_population)
             item["population"] = grouped(row.population)
             item["share"] = percent(row.share)
+            item["level"] = pgettext("level", row.level)
         flat.append(item)
     return COVERAGE_COLUMNS, flat
 
@@ -724,14 +749,18 @@ def tables(stats: Stats, human: bool, limit_gaps: int | None = None) -> list[tup
     if stats.counts is not None:
         statuses = header.covering_statuses if header.statuses_from != "default" else STATUSES
         columns, rows = count_table(stats.counts, header.by, statuses, human)
-        level = "department" if header.by == "dept" else "region"
+        title = (
+            _("Scheme instances by department, type and status")
+            if header.by == "dept"
+            else _("Scheme instances by region, type and status")
+        )
         found.append(
             (
                 "counts",
-                f"Scheme instances by {level}, type and status",
+                title,
                 columns,
                 rows,
-                "A scheme spanning two areas counts in each; the Total row once.",
+                _("A scheme spanning two areas counts in each; the Total row once."),
             )
         )
     if stats.completeness is not None:
@@ -739,7 +768,7 @@ def tables(stats: Stats, human: bool, limit_gaps: int | None = None) -> list[tup
         found.append(
             (
                 "completeness",
-                "Published counts against the base (gap = published - held)",
+                _("Published counts against the base (gap = published - held)"),
                 columns,
                 rows,
                 None,
@@ -750,7 +779,7 @@ def tables(stats: Stats, human: bool, limit_gaps: int | None = None) -> list[tup
         found.append(
             (
                 "coverage",
-                "Population living in a covered commune (each person once)",
+                _("Population living in a covered commune (each person once)"),
                 columns,
                 rows,
                 None,
@@ -758,13 +787,14 @@ def tables(stats: Stats, human: bool, limit_gaps: int | None = None) -> list[tup
         )
     if stats.gaps is not None:
         columns, rows = gap_table(stats.gaps, human)
-        footer = f"{len(rows)} commune{'s' if len(rows) != 1 else ''}"
+        footer = counted("{count} commune", "{count} communes", len(rows))
         if limit_gaps is not None and len(rows) > limit_gaps:
             rows = rows[:limit_gaps]
-            footer = f"first {limit_gaps} of {footer}; `dts stats gaps` lists them all"
-        title = (
-            f"Communes of at least {grouped(header.min_population)} inhabitants without "
-            f"a {' or a '.join(header.gap_types)}"
+            footer = _("first {limit} of {total}; `dts stats gaps` lists them all").format(
+                limit=format_number(limit_gaps), total=footer
+            )
+        title = _("Communes of at least {population} inhabitants without a {types}").format(
+            population=grouped(header.min_population), types=_(" or a ").join(header.gap_types)
         )
         found.append(("gaps", title, columns, rows, footer))
     return found
@@ -789,23 +819,24 @@ def write(stats: Stats, view: str, fmt: str, out: TextIO | None = None) -> None:
     if fmt == "csv":
         if view == "summary":
             raise DtsError(
-                "csv holds one table: choose a view, e.g. `dts stats counts --format csv`"
+                _("csv holds one table: choose a view, e.g. `dts stats counts --format csv`")
             )
-        _, _, columns, rows, _ = tables(stats, human=False)[0]
+        columns, rows = tables(stats, human=False)[0][2:4]
         sys.stderr.write("".join(f"{line}\n" for line in lines))
         write_rows(rows, columns, "csv", out=out)
         return
     limit = SUMMARY_GAPS if view == "summary" else None
     out.write("".join(f"{line}\n" for line in lines))
-    for _, title, columns, rows, footer in tables(stats, human=True, limit_gaps=limit):
+    for _view, title, columns, rows, footer in tables(stats, human=True, limit_gaps=limit):
+        columns = [(key, _(heading)) for key, heading in columns]
         out.write("\n")
         if fmt == "md":
             out.write(f"## {title}\n\n")
             if not rows:
-                out.write("(none)\n")
+                out.write(_("(none)") + "\n")
                 continue
         elif not rows:
-            out.write(f"{title}: none\n")
+            out.write(_("{title}: none").format(title=title) + "\n")
             continue
         write_rows(rows, columns, fmt, title=title, footer=footer, out=out)
 
@@ -813,8 +844,12 @@ def write(stats: Stats, view: str, fmt: str, out: TextIO | None = None) -> None:
 def check_view(view: str) -> str:
     if view not in VIEWS:
         guess = did_you_mean(view, list(VIEWS))
-        hint = f" (did you mean {guess}?)" if guess else ""
-        raise DtsError(f"unknown view {view!r}{hint}; views are: {', '.join(VIEWS)}")
+        hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
+        raise DtsError(
+            _("unknown view {view!r}{hint}; views are: {views}").format(
+                view=view, hint=hint, views=", ".join(VIEWS)
+            )
+        )
     return view
 
 
@@ -829,9 +864,15 @@ def run(
     """The `dts stats` command without the CLI: check, compute, write."""
     check_view(view)
     if fmt not in ("table", "json", "csv", "md"):
-        raise DtsError(f"unknown format {fmt!r}; choose one of: table, json, csv, md")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats="table, json, csv, md"
+            )
+        )
     if fmt == "csv" and view == "summary":
-        raise DtsError("csv holds one table: choose a view, e.g. `dts stats counts --format csv`")
+        raise DtsError(
+            _("csv holds one table: choose a view, e.g. `dts stats counts --format csv`")
+        )
     require_loadable(kb)
     scope = make_scope(kb, **options)
     stats = compute(kb, scope, view)

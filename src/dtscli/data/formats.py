@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from enum import Enum
 
+from dtscli.util.i18n import _
+
 MENTAL_HEALTH_AXIS = "sante-mentale"
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
@@ -45,5 +47,5 @@ def date_as_text(value: object) -> object:
 
 def no_blank_author(authors: list[str]) -> list[str]:
     if any(not author.strip() for author in authors):
-        raise ValueError("an author is blank")
+        raise ValueError(_("an author is blank"))
     return authors

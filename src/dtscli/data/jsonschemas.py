@@ -19,6 +19,7 @@ from dtscli.data.canonical import key_order
 from dtscli.data.vocab import did_you_mean
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: tuple[str, ...] = tuple(models.RECORD_MODELS)
@@ -41,8 +42,12 @@ def file_name(kind: str) -> str:
 def check_kind(kind: str) -> str:
     if kind not in models.RECORD_MODELS:
         guess = did_you_mean(kind, list(KINDS))
-        hint = f" (did you mean {guess}?)" if guess else ""
-        raise DtsError(f"unknown record kind {kind!r}{hint}; kinds are: {', '.join(KINDS)}")
+        hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
+        raise DtsError(
+            _("unknown record kind {kind!r}{hint}; kinds are: {kinds}").format(
+                kind=kind, hint=hint, kinds=", ".join(KINDS)
+            )
+        )
     return kind
 
 
@@ -92,7 +97,11 @@ def write_schemas(folder: Path, kinds: list[str] | None = None) -> list[tuple[Pa
         try:
             changed = write_atomically(path, render(kind))
         except OSError as error:
-            raise DtsError(f"cannot write {path}: {error.strerror or error}") from None
+            raise DtsError(
+                _("cannot write {path}: {problem}").format(
+                    path=path, problem=error.strerror or error
+                )
+            ) from None
         written.append((path, changed))
     return written
 

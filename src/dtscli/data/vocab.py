@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from dtscli.util.i18n import NP_, _, translations
 
 SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
 STATUSES: tuple[str, ...] = (  # the values of formats.Status (a test keeps them equal)
@@ -23,26 +23,34 @@ def did_you_mean(word: str, choices: list[str]) -> str | None:
     return closest(word, choices)
 
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+# The statuses in words, one source for the command line and the sheets. In English they
+# are the values themselves (what --status takes); the French is in the catalog (fr.po),
+# with the feminine a CPTS or a DAC takes (« une communauté », « active », « échue »).
+STATUS_CONTEXT = "status"
+FEMININE_STATUS_CONTEXT = "status, feminine"
+STATUS_WORDS = (
+    NP_("status", "intention"),
+    NP_("status", "in_preparation"),
+    NP_("status", "renewal"),
+    NP_("status", "active"),
+    NP_("status", "expired"),
+    NP_("status", "unknown"),
+    NP_("status, feminine", "intention"),
+    NP_("status, feminine", "in_preparation"),
+    NP_("status, feminine", "renewal"),
+    NP_("status, feminine", "active"),
+    NP_("status, feminine", "expired"),
+    NP_("status, feminine", "unknown"),
 )
 
 
-def french_date(day: dt.date) -> str:
-    """« 1er mars 2022 », « 21 février 2022 »."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+def status_label(status: str, feminine: bool = False, lang: str | None = None) -> str:
+    """A status in words in the language of the output (`lang`: another one): « actif »,
+    « en préparation », « active » when `feminine`; ValueError for an unknown status."""
+    if status not in STATUSES:
+        raise ValueError(_("unknown status {status!r}").format(status=status))
+    context = FEMININE_STATUS_CONTEXT if feminine else STATUS_CONTEXT
+    return translations(lang).pgettext(context, status)
 
 
 def fold(text: str) -> str:

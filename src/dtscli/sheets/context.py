@@ -25,6 +25,7 @@ from dtscli.commands.stats import COVERING_STATUSES  # the same rule as `dts sta
 from dtscli.data import models
 from dtscli.sheets.environment import family_label, fr_date, fr_join, fr_percent, status_label
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 Context = dict[str, Any]
 
@@ -60,7 +61,9 @@ def parse_day(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise DtsError(f"invalid date {text!r}: use YYYY-MM-DD, e.g. 2025-04-22") from None
+        raise DtsError(
+            _("invalid date {text!r}: use YYYY-MM-DD, e.g. 2025-04-22").format(text=text)
+        ) from None
 
 
 def data_version(data_dir: Path) -> dict[str, Any] | None:
@@ -128,8 +131,10 @@ class Citations:
         found = self.kb.find("document", source.document)
         if found is None:
             raise DtsError(
-                f"{cited_by} cites the document {source.document!r}, which no record in "
-                "documents/ has; run `dts check`"
+                _(
+                    "{place} cites the document {id!r}, which no record in "
+                    "documents/ has; run `dts check`"
+                ).format(place=cited_by, id=source.document)
             )
         document: models.Document = found.record
         return {
@@ -192,7 +197,9 @@ def territory_info(kb: KnowledgeBase, ref: str, cited_by: str, cites: Citations)
     territory = kb.territory(ref)
     if territory is None:
         raise DtsError(
-            f"{cited_by}: the territory {ref!r} is not in the referential; run `dts check`"
+            _("{place}: the territory {ref!r} is not in the referential; run `dts check`").format(
+                place=cited_by, ref=ref
+            )
         )
     return territory_data(kb, territory, cites)
 
@@ -272,8 +279,10 @@ def legal_data(
     found = kb.find("legal", legal_id)
     if found is None:
         raise DtsError(
-            f"{cited_by} names the legal text {legal_id!r}, which no record in legal/ has; "
-            "run `dts check`"
+            _(
+                "{place} names the legal text {id!r}, which no record in legal/ has; "
+                "run `dts check`"
+            ).format(place=cited_by, id=legal_id)
         )
     text: models.LegalText = found.record
     return {
@@ -300,8 +309,9 @@ def contact_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> C
     organisation = kb.find("contact", contact.organisation)
     if contact.organisation and organisation is None:
         raise DtsError(
-            f"{loaded.path}: the organisation {contact.organisation!r} is no contact record; "
-            "run `dts check`"
+            _("{path}: the organisation {id!r} is no contact record; run `dts check`").format(
+                path=loaded.path, id=contact.organisation
+            )
         )
     territory = kb.territory(contact.territory) if contact.territory else None
     return {
@@ -407,10 +417,12 @@ def resolve_target(kb: KnowledgeBase, target: str) -> tuple[str, str]:
         return "scheme", target.lower()
     choices = [*models.SCHEME_TYPES, *kb.records["scheme"]]
     guess = did_you_mean(target, choices) or did_you_mean(target.upper(), choices)
-    hint = f" (did you mean {guess!r}?)" if guess else ""
+    hint = _(" (did you mean {guess!r}?)").format(guess=guess) if guess else ""
     raise DtsError(
-        f"{target!r} is neither a scheme type nor a scheme id{hint}; types are: "
-        f"{', '.join(models.SCHEME_TYPES)}, and `dts list` shows the schemes"
+        _(
+            "{target!r} is neither a scheme type nor a scheme id{hint}; types are: "
+            "{types}, and `dts list` shows the schemes"
+        ).format(target=target, hint=hint, types=", ".join(models.SCHEME_TYPES))
     )
 
 
@@ -418,7 +430,9 @@ def scheme_type(kb: KnowledgeBase, code: str) -> LoadedRecord:
     found = kb.find("scheme-type", code)
     if found is None:
         raise DtsError(
-            f"no record describes the scheme type {code} (schemes/{code}.yaml is missing)"
+            _("no record describes the scheme type {type} (schemes/{type}.yaml is missing)").format(
+                type=code
+            )
         )
     return found
 
@@ -429,7 +443,11 @@ def narrowing(kb: KnowledgeBase, dept: str | None, region: str | None) -> Territ
     region = normalise_code(region) if region else None
     kb.validate_codes([dept] if dept else [], [region] if region else [])
     if dept and region and kb.referential.departements[dept].region != region:
-        raise DtsError(f"department {dept} is not in region {region}; give one or the other")
+        raise DtsError(
+            _("department {dept} is not in region {region}; give one or the other").format(
+                dept=dept, region=region
+            )
+        )
     if dept:
         return kb.territory(f"dept:{dept}")
     if region:
@@ -482,7 +500,11 @@ def published_counts(
     for count in kind.published_counts:
         territory = kb.territory(count.territory)
         if territory is None:
-            raise DtsError(f"{loaded.path}: unknown territory {count.territory!r}; run `dts check`")
+            raise DtsError(
+                _("{path}: unknown territory {ref!r}; run `dts check`").format(
+                    path=loaded.path, ref=count.territory
+                )
+            )
         if scope is not None and not territory.overlaps(scope):
             continue
         rows.append(
@@ -567,7 +589,7 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
     loaded = kb.find("scheme", scheme_id)
     if loaded is None:
         resolve_target(kb, scheme_id)  # raises the helpful error
-        raise DtsError(f"no scheme has the id {scheme_id!r}")
+        raise DtsError(_("no scheme has the id {id!r}").format(id=scheme_id))
     scheme: models.Scheme = loaded.record
     cites = Citations(kb)
     context = _meta(kb, "scheme", today or dt.date.today())
@@ -578,8 +600,9 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
         found = kb.find("contact", scheme.coordinator)
         if found is None:
             raise DtsError(
-                f"{loaded.path}: the coordinator {scheme.coordinator!r} is no contact record; "
-                "run `dts check`"
+                _("{path}: the coordinator {id!r} is no contact record; run `dts check`").format(
+                    path=loaded.path, id=scheme.coordinator
+                )
             )
         coordinator = contact_data(kb, found, cites)
     row["coordinator"] = coordinator
@@ -587,7 +610,11 @@ def scheme_sheet(kb: KnowledgeBase, scheme_id: str, *, today: dt.date | None = N
     for other_id in scheme.related:
         other = kb.find("scheme", other_id)
         if other is None:
-            raise DtsError(f"{loaded.path}: related scheme {other_id!r} does not exist")
+            raise DtsError(
+                _("{path}: related scheme {id!r} does not exist").format(
+                    path=loaded.path, id=other_id
+                )
+            )
         related.append(scheme_data(kb, other, cites))
     row["related"] = related
     context["scheme"] = row
@@ -671,22 +698,24 @@ def build_sheet(
     """The context of the sheet the command line asks for (see `dts sheet --help`)."""
     if territory is not None:
         if target is not None:
-            raise DtsError("give a scheme type or id, or --territory, not both")
+            raise DtsError(_("give a scheme type or id, or --territory, not both"))
         if region is not None:
             raise DtsError(
-                "--region does not apply to --territory (use --dept for ambiguous names)"
+                _("--region does not apply to --territory (use --dept for ambiguous names)")
             )
         return territory_sheet(kb, territory, dept=dept, today=today)
     if target is None:
         raise DtsError(
-            "say what the sheet is about: a scheme type (dts sheet CLSM), a scheme id "
-            "(dts sheet clsm-nice) or a territory (dts sheet --territory Nice)"
+            _(
+                "say what the sheet is about: a scheme type (dts sheet CLSM), a scheme id "
+                "(dts sheet clsm-nice) or a territory (dts sheet --territory Nice)"
+            )
         )
     kind, key = resolve_target(kb, target)
     if kind == "type":
         return type_sheet(kb, key, dept=dept, region=region, today=today)
     if dept is not None or region is not None:
         raise DtsError(
-            "--dept and --region narrow a type sheet (dts sheet CLSM --dept 06), not a scheme"
+            _("--dept and --region narrow a type sheet (dts sheet CLSM --dept 06), not a scheme")
         )
     return scheme_sheet(kb, key, today=today)

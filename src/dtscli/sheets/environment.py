@@ -31,22 +31,15 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from dtscli.data.vocab import MONTHS
+from dtscli.data import vocab
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _, format_date, format_month, format_number, format_percent
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 TEMPLATE_ENV = "DTS_TEMPLATES"
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    # status: (masculine, feminine) — a CPTS is « une communauté »
-    "intention": ("intention", "intention"),
-    "in_preparation": ("en préparation", "en préparation"),
-    "renewal": ("en renouvellement", "en renouvellement"),
-    "active": ("actif", "active"),
-    "expired": ("échu", "échue"),
-    "unknown": ("inconnu", "inconnu"),
-}
+SHEET_LANGUAGE = "fr"  # the sheets are French documents, whatever the locale of the run
 
 FAMILY_LABELS: dict[str, str] = {
     "sante-globale": "Santé globale",
@@ -56,64 +49,61 @@ FAMILY_LABELS: dict[str, str] = {
 
 
 # ---------------------------------------------------------------- French formatting
+# Through Babel (util/i18n.py), in French: the sheets are French documents.
 
 
 def fr_date(value: dt.date | str | None) -> str:
     """`2022-02-21` -> « 21 février 2022 »; partial dates (`2018-03`, `2018`) and `unknown`."""
     if value is None:
-        raise ValueError("no date to format (None)")
+        raise ValueError(_("no date to format (None)"))
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        day = "1er" if value.day == 1 else str(value.day)
-        return f"{day} {MONTHS[value.month - 1]} {value.year}"
+        return format_date(value, SHEET_LANGUAGE)
     text = str(value)
     if text == "unknown":
         return "date inconnue"
     match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
     if not match:
-        raise ValueError(f"not a date: {text!r}")
+        raise ValueError(_("not a date: {text!r}").format(text=text))
     year, month, day = match.groups()
     if day:
         return fr_date(dt.date(int(year), int(month), int(day)))
     if month:
-        return f"{MONTHS[int(month) - 1]} {year}"
+        return format_month(int(year), int(month), SHEET_LANGUAGE)
     return year
 
 
 def fr_number(value: int | float | None) -> str:
     """5218960 -> « 5 218 960 », with U+202F NARROW NO-BREAK SPACE between thousands."""
     if value is None or isinstance(value, bool):
-        raise ValueError(f"no number to format ({value!r})")
+        raise ValueError(_("no number to format ({value!r})").format(value=value))
     if isinstance(value, float) and not value.is_integer():
-        whole, _, decimals = f"{value:,.1f}".partition(".")
-        return whole.replace(",", NNBSP) + "," + decimals
-    return f"{int(value):,}".replace(",", NNBSP)
+        return format_number(value, SHEET_LANGUAGE, decimals=1)
+    return format_number(int(value), SHEET_LANGUAGE)
 
 
 def fr_percent(part: int, whole: int) -> str:
     """« 42 % »; « moins de 1 % » rather than a misleading « 0 % »."""
     if not whole:
-        raise ValueError("percentage of zero")
+        raise ValueError(_("percentage of zero"))
     share = 100 * part / whole
     if 0 < share < 1:
         return f"moins de 1{NBSP}%"
-    return f"{round(share)}{NBSP}%"
+    return format_percent(round(share) / 100, SHEET_LANGUAGE)
 
 
 def status_label(status: str, feminine: bool = False) -> str:
-    try:
-        masculine, female = STATUS_LABELS[str(status)]
-    except KeyError:
-        raise ValueError(f"unknown status {status!r}") from None
-    return female if feminine else masculine
+    """« actif », « en préparation »; « active » for a feminine type (a CPTS is « une
+    communauté »). The labels of the command line, in French (data/vocab.py)."""
+    return vocab.status_label(str(status), feminine, lang=SHEET_LANGUAGE)
 
 
 def family_label(family: str) -> str:
     try:
         return FAMILY_LABELS[str(family)]
     except KeyError:
-        raise ValueError(f"unknown family {family!r}") from None
+        raise ValueError(_("unknown family {family!r}").format(family=family)) from None
 
 
 def fr_join(items: Iterable[Any], last: str = " et ") -> str:
@@ -173,7 +163,7 @@ _URL_UNSAFE = {" ": "%20", "<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "\\":
 def md_url(url: str | None) -> Markup:
     """An autolink `<https://…>`: shown in full on paper, clickable on screen."""
     if not url or not re.match(r"^https?://", str(url)):
-        raise ValueError(f"not a web address: {url!r}")
+        raise ValueError(_("not a web address: {url!r}").format(url=url))
     safe = "".join(_URL_UNSAFE.get(ch, ch) for ch in str(url).strip())
     return Markup(f"<{safe}>")
 
@@ -184,7 +174,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 def md_email(email: str | None) -> Markup | str:
     """An e-mail autolink when the address is well formed, plain escaped text otherwise."""
     if not email:
-        raise ValueError("no e-mail address (None)")
+        raise ValueError(_("no e-mail address (None)"))
     if _EMAIL.match(email):
         return Markup(f"<{email}>")
     return md_text(email)
@@ -228,14 +218,16 @@ def _finalizer(escape: Callable[[str], Any]) -> Callable[..., Any]:
         if isinstance(value, Markup):
             return value
         if value is None:
-            raise MissingValue("a value printed by the template is empty (None); test it first")
+            raise MissingValue(_("a value printed by the template is empty (None); test it first"))
         if isinstance(value, bool):
             return "oui" if value else "non"
         if isinstance(value, dt.date):
             return fr_date(value)
         if isinstance(value, list | tuple | dict | set):
             raise MissingValue(
-                f"a {type(value).__name__} cannot be printed as is; loop over it or join it"
+                _("a {kind} cannot be printed as is; loop over it or join it").format(
+                    kind=type(value).__name__
+                )
             )
         if isinstance(value, str):
             return escape(value)
@@ -260,7 +252,7 @@ def html_url(url: str | None) -> Markup:
 
 def html_email(email: str | None) -> Markup | str:
     if not email:
-        raise ValueError("no e-mail address (None)")
+        raise ValueError(_("no e-mail address (None)"))
     if _EMAIL.match(email):
         return Markup('<a href="mailto:{0}">{0}</a>').format(email)
     return email
@@ -340,7 +332,7 @@ def _template_location(error: BaseException) -> tuple[str | None, int | None]:
 
 def _display(path: str | None) -> str:
     if not path:
-        return "template"
+        return _("template")
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -350,19 +342,19 @@ def _display(path: str | None) -> str:
 def template_error(error: BaseException) -> DtsError:
     """One line: where in which template, and what went wrong."""
     filename, line = _template_location(error)
-    place = _display(filename) + (f", line {line}" if line else "")
+    place = _display(filename) + (_(", line {line}").format(line=line) if line else "")
     message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, jinja2.UndefinedError):
         if "unsafe" in message:
-            what = f"refused by the template sandbox: {message}"
+            what = _("refused by the template sandbox: {problem}").format(problem=message)
         else:
-            what = f"undefined variable: {message}"
+            what = _("undefined variable: {problem}").format(problem=message)
     elif isinstance(error, SecurityError):
-        what = f"refused by the template sandbox: {message}"
+        what = _("refused by the template sandbox: {problem}").format(problem=message)
     elif isinstance(error, jinja2.TemplateSyntaxError):
-        what = f"template syntax error: {message}"
+        what = _("template syntax error: {problem}").format(problem=message)
     elif isinstance(error, MissingValue):
-        what = f"missing data: {message}"
+        what = _("missing data: {problem}").format(problem=message)
     else:
         what = f"{type(error).__name__}: {message}"
     return DtsError(f"{place}: {what}")
@@ -374,7 +366,11 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         template = env.get_template(name)
         return template.render(context)
     except jinja2.TemplateNotFound as error:
-        raise DtsError(f"template {error.name!r} not found (searched {_search(env)})") from None
+        raise DtsError(
+            _("template {name!r} not found (searched {folders})").format(
+                name=error.name, folders=_search(env)
+            )
+        ) from None
     except DtsError:
         raise
     except (
@@ -391,7 +387,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
 def _search(env: jinja2.Environment) -> str:
     loader = env.loader
     paths = getattr(loader, "searchpath", None) or []
-    return ", ".join(_display(p) for p in paths) or "nowhere"
+    return ", ".join(_display(p) for p in paths) or _("nowhere")
 
 
 # ---------------------------------------------------------------- whole documents
@@ -424,7 +420,11 @@ def output_format(fmt: str | None, output: Path | None) -> str:
         suffix = output.suffix.lower() if output else ""
         return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
     if fmt not in FORMATS:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(FORMATS)
+            )
+        )
     return fmt
 
 
@@ -432,9 +432,11 @@ def _shipped(data_dir: Path | None) -> list[Path]:
     found = shipped_template_dirs(data_dir)
     if not found:
         raise DtsError(
-            "the shipped sheet templates were not found (templates/ beside the data folder or "
-            f"in the dts repository, or ${TEMPLATE_ENV}); install dts from its repository with "
-            "`pip install -e .`, or pass --template"
+            _(
+                "the shipped sheet templates were not found (templates/ beside the data folder or "
+                "in the dts repository, or ${variable}); install dts from its repository with "
+                "`pip install -e .`, or pass --template"
+            ).format(variable=TEMPLATE_ENV)
         )
     return found
 
@@ -455,7 +457,7 @@ def render_sheet(
         return buffer.getvalue()
     if template is not None:
         if not template.is_file():
-            raise DtsError(f"template {template} does not exist")
+            raise DtsError(_("template {path} does not exist").format(path=template))
         search = [template.resolve().parent, *shipped_template_dirs(data_dir)]
         name = template.name
         if name.lower().endswith(HTML_SUFFIXES):

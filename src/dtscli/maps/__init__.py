@@ -1,0 +1,1 @@
+"""Maps: the committed outlines of communes, EPCI, départements and régions."""
