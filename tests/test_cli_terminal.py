@@ -9,7 +9,7 @@ import json
 import pytest
 from ruamel.yaml import YAML
 
-from dtscli.commands.show import without_empty
+from dtscli.commands.show import readable
 from dtscli.util.suggest import closest, distance
 
 from .conftest import SHIPPED
@@ -84,7 +84,7 @@ def test_shell_completion_is_offered(runner):
 def test_show_text_is_yaml_of_the_json_view(invoke, target):
     text = invoke("show", target).stdout
     view = json.loads(invoke("show", target, "--format", "json").stdout)
-    assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == without_empty(view)
+    assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == readable(view)
 
 
 # ---------------------------------------------------------------- progress
