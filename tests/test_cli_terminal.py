@@ -9,7 +9,7 @@ import json
 import pytest
 from ruamel.yaml import YAML
 
-from dtscli.commands.show import without_empty
+from dtscli.commands.show import readable
 from dtscli.util.suggest import closest, distance
 
 from .conftest import SHIPPED
@@ -84,7 +84,7 @@ def test_shell_completion_is_offered(runner):
 def test_show_text_is_yaml_of_the_json_view(invoke, target):
     text = invoke("show", target).stdout
     view = json.loads(invoke("show", target, "--format", "json").stdout)
-    assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == without_empty(view)
+    assert YAML(typ="safe", pure=True).load(io.StringIO(text)) == readable(view)
 
 
 # ---------------------------------------------------------------- progress
@@ -120,3 +120,9 @@ def test_no_progress_bar_in_a_pipe(tmp_path):
     )  # fmt: skip
     assert result.returncode in (0, 1), result.stderr
     assert "Lecture de la base" not in result.stderr and "\x1b[" not in result.stderr
+
+
+def test_a_truncated_id_is_completed():
+    ids = ["ars-paca-webinaire-sante-mentale-qpv-2025", "ars-paca-dynamiques-2021", "cls-nice"]
+    assert closest("ars-paca-webinaire", ids) == ids[0]
+    assert closest("ar", ids) is None

@@ -335,11 +335,11 @@ def test_errors_in_both_languages():
     french = dts(*args, lang=DEFAULT)
     assert french.returncode == 2
     assert french.stderr.startswith(
-        f"erreur{NBSP}: type de démarche «{NBSP}CLMS{NBSP}» inconnu (vouliez-vous dire CLS{NBSP}?)"
+        f"erreur{NBSP}: type de démarche «{NBSP}CLMS{NBSP}» inconnu (vouliez-vous dire CLSM{NBSP}?)"
     )
     assert english_leftovers(french.stderr) == []
     english = dts(*args, lang=ENGLISH)
-    assert english.stderr.startswith("error: unknown scheme type 'CLMS' (did you mean CLS?)")
+    assert english.stderr.startswith("error: unknown scheme type 'CLMS' (did you mean CLSM?)")
     usage = dts("list", "--foo", lang=FRENCH)
     assert usage.returncode == 2
     assert f"Erreur{NBSP}: Option inconnue{NBSP}: --foo" in usage.stderr

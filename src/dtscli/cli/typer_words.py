@@ -30,6 +30,8 @@ TYPER_WORDS = (
     N_("No such command {name!r}."),
     N_("Error: {message}"),
     N_("Try '{command} {option}' for help."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 
 # Typer's usage errors (pattern of the English message, our message); compiled only when
@@ -123,6 +125,19 @@ def localise_typer() -> None:
         message = usage_error(self.format_message())
         echo(_("Error: {message}").format(message=message), file=file, color=color)
 
+    from typer import main as typer_main
+
+    completion_options = typer_main.get_install_completion_arguments
+
+    def localised_completion_options() -> Any:
+        install, show = completion_options()
+        install.help = _("Install completion for the current shell.")
+        show.help = _(
+            "Show completion for the current shell, to copy it or customize the installation."
+        )
+        return install, show
+
+    typer_main.get_install_completion_arguments = localised_completion_options  # type: ignore[assignment]
     localised_usage.localised = True  # type: ignore[attr-defined]
     formatting.HelpFormatter.write_usage = localised_usage  # type: ignore[method-assign]
     core.Command.get_help_option = localised_help_option  # type: ignore[method-assign]

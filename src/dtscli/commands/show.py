@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from dtscli.base.describe import record_view, territory_view
 from dtscli.base.kb import KnowledgeBase
+from dtscli.base.labels import STATUSES, status_label
 from dtscli.cache.listindex import public, scheme_row
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.util.errors import DtsError
@@ -59,8 +60,8 @@ def territory_summary(kb: KnowledgeBase, ref: str) -> dict[str, Any]:
 
 
 def render_text(view: dict[str, Any]) -> str:
-    """The view as YAML: what `--format json` prints, empty values left out, that any YAML
-    1.2 parser reads back as the same data (codes such as '06' and dates stay quoted text)."""
+    """The view as YAML that any YAML 1.2 parser reads back: what `--format json` prints, for
+    people (see `readable`); codes such as '06' and dates stay quoted text."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -69,15 +70,18 @@ def render_text(view: dict[str, Any]) -> str:
     yaml.width = 4096  # one line per value: no folding inside names and notes
     yaml.indent(mapping=2, sequence=4, offset=2)
     buffer = io.StringIO()
-    yaml.dump(without_empty(to_jsonable(view)), buffer)
+    yaml.dump(readable(to_jsonable(view)), buffer)
     return buffer.getvalue()
 
 
-def without_empty(value: Any) -> Any:
-    """The data with its None, empty lists and empty mappings left out."""
+def readable(value: Any, key: str | None = None) -> Any:
+    """The view for people: None, empty lists and empty mappings left out, statuses in the
+    language of the run (`actif`); the rest as `--format json` has it."""
     if isinstance(value, dict):
-        kept = {key: without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in kept.items() if item not in (None, [], {})}
+        kept = {name: readable(item, name) for name, item in value.items()}
+        return {name: item for name, item in kept.items() if item not in (None, [], {})}
     if isinstance(value, list):
-        return [without_empty(item) for item in value]
+        return [readable(item, key) for item in value]
+    if key == "status" and value in STATUSES:
+        return status_label(value)
     return value

@@ -6,7 +6,8 @@ text: inserting, deleting or replacing a character costs 1, swapping two adjacen
 to `CLS` (one deletion). A choice is proposed only when it is close for its length (the
 allowance of Python's own "did you mean" for names: (len(a) + len(b) + 3) / 6 edits); among
 equally close choices, the one sharing the most characters in order wins (difflib's ratio),
-then the first given.
+then the first given. When none is close, a choice that begins with the word (a truncated
+id) is proposed.
 
 Only imported on a mistake: nothing here is on the start-up path.
 """
@@ -61,7 +62,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
         if edits <= limit:
             ranked.append((edits, 0.0, position, choice))
     if not ranked:
-        return None
+        return _completion(word, choices)
     fewest = min(item[0] for item in ranked)
     tied = [item for item in ranked if item[0] == fewest]
     if len(tied) > 1:
@@ -77,3 +78,13 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The choice `word` most likely meant, or None: what every "did you mean" proposes."""
     return closest(word, choices)
+
+
+def _completion(word: str, choices: Iterable[str]) -> str | None:
+    """A choice that `word` begins (a truncated id: `ars-paca-webinaire` for
+    `ars-paca-webinaire-sante-mentale-qpv-2025`), the shortest when several do."""
+    folded = word.casefold()
+    if len(folded) < 3:
+        return None
+    started = [c for c in dict.fromkeys(choices) if c and c.casefold().startswith(folded)]
+    return min(started, key=len) if started else None
