@@ -425,10 +425,14 @@ def site_cmd(
 
     def action() -> None:
         kb = _load(data_dir)
-        require_loadable(kb)
+        broken = build.unloadable(kb)  # files that did not load: left out, then reported
+        if not broken:
+            require_loadable(kb)
         site = build.run(kb, output, personal=personal, today=parse_day(date))
         maps = "" if site.maps is not None else " (no map: the geometry is not installed)"
         typer.echo(f"wrote {site.pages} pages in {output}{maps}", err=True)
+        if broken:
+            raise DtsError(broken, exit_code=1)
 
     _run(action)
 
