@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from dtscli.commands.common import load_base, require_loadable
+from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _, ngettext
 
 
@@ -16,7 +17,9 @@ def run(
     from dtscli.site import build
 
     kb = load_base(data_dir)
-    require_loadable(kb)
+    broken = build.unloadable(kb)  # files that did not load: left out, then reported
+    if not broken:
+        require_loadable(kb)
     site = build.run(kb, output, personal=personal, today=parse_day(date))
     message = ngettext(
         "wrote {count} page in {path}", "wrote {count} pages in {path}", site.pages
@@ -24,4 +27,6 @@ def run(
     if site.maps is None:
         message += _(" (no map: the geometry is not installed)")
     sys.stderr.write(message + "\n")
+    if broken:
+        raise DtsError(broken, exit_code=1)
     return 0

@@ -18,6 +18,8 @@ hundreds of maps reads each département once.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,6 +31,9 @@ from dtscli.data.territory import Territory
 from dtscli.maps import svg
 from dtscli.util.errors import DtsError
 
+DEPT_CACHE = 8
+SMALL = 640  # the width of a territory's map (a page shows it smaller than an area's)
+COARSE = 0.002  # degree
 OVERSEAS = ("971", "972", "973", "974", "976")
 PLURALS = {
     "CLS": "Contrats locaux de santé",
@@ -40,6 +45,28 @@ PLURALS = {
 }
 FEMININE = ("CPTS",)
 MAX_NAMES = 6  # schemes named in a commune's tooltip
+
+
+def coarse_rings(rings: svg.Rings) -> list[array]:
+    """Rings on a COARSE-degree grid, repeated points dropped (small rings kept whole), each
+    as a flat array of floats (a tenth of the memory of a list of pairs)."""
+    out = []
+    for ring in rings:
+        flat = array("d")
+        last = None
+        for lon, lat in ring:
+            point = (round(lon / COARSE) * COARSE, round(lat / COARSE) * COARSE)
+            if point != last:
+                flat.extend(point)
+                last = point
+        if len(flat) < 8:
+            flat = array("d", [v for point in ring for v in point])
+        out.append(flat)
+    return out
+
+
+def pairs(rings: list[array]) -> svg.Rings:
+    return [list(zip(flat[0::2], flat[1::2], strict=True)) for flat in rings]
 
 
 def load_geometry() -> Any:
@@ -86,17 +113,53 @@ class MapMaker:
         self.today = today or dt.date.today()
         self.data_version = data_version
         self.paths: dict = {}
-        self._depts: dict[str, Any] = {}
+        self._depts: OrderedDict[str, Any] = OrderedDict()  # the last few read
+        self.coarse: dict[str, list[array]] = {}  # communes for national maps (see keep_coarse)
         self._france: Any = None
         self._manifest: dict[str, Any] | None = None
         self._communes: dict[str, frozenset[str]] = {}
+        self._boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
 
     # ------------------------------------------------------------ geometry and data
 
     def dept_geometry(self, code: str) -> Any:
-        if code not in self._depts:
-            self._depts[code] = self.geo.departement(code)
-        return self._depts[code]
+        """A département's geometry; the last DEPT_CACHE read stay in memory (all of them
+        take 200 MB: a site draws département after département)."""
+        if code in self._depts:
+            self._depts.move_to_end(code)
+            return self._depts[code]
+        geometry = self._depts[code] = self.geo.departement(code)
+        while len(self._depts) > DEPT_CACHE:
+            self._depts.popitem(last=False)
+        return geometry
+
+    def _box(self, dept: str, rings: svg.Rings) -> tuple[float, float, float, float]:
+        key = (dept, id(rings))
+        if key not in self._boxes:
+            self._boxes[key] = svg.bounds(rings) or (0.0, 0.0, 1.0, 1.0)
+        return self._boxes[key]
+
+    def keep_coarse(self, dept: str, codes: Iterable[str]) -> None:
+        """Keep these communes of `dept` on a coarse grid (COARSE degree, a few hundred
+        metres: finer than a map of a region or of France draws), for the national and
+        regional maps drawn later, without reading the département again."""
+        geometry = self.dept_geometry(dept)
+        if geometry is None:
+            return
+        for code in codes:
+            rings = geometry.communes.get(code)
+            if rings and code not in self.coarse:
+                self.coarse[code] = coarse_rings(rings)
+
+    def national_rings(self, dept: str, code: str) -> svg.Rings | None:
+        """A commune's rings for a national or regional map."""
+        if code not in self.coarse:
+            geometry = self.dept_geometry(dept)
+            rings = geometry.communes.get(code) if geometry is not None else None
+            if not rings:
+                return None
+            self.coarse[code] = coarse_rings(rings)
+        return pairs(self.coarse[code])
 
     def france(self) -> Any:
         if self._france is None:
@@ -223,10 +286,13 @@ class MapMaker:
                 )
             if geometry is not None:
                 frame.outlines += [svg.Outline("epci", r) for r in geometry.epci.values()]
+        outlines = []
         for dept in depts:
             geometry = self.dept_geometry(dept)
             if geometry is not None:
                 frame.outlines.append(svg.Outline("dept", geometry.outline))
+                outlines += geometry.outline
+        frame.box = svg.bounds(outlines)
         if region is not None:
             rings = self.france().regions.get(region)
             if rings:
@@ -309,10 +375,8 @@ class MapMaker:
                     )
                 )
                 continue
-            geometry = self.dept_geometry(dept)
-            shapes = geometry.communes if geometry is not None else {}
             for code in sorted(codes):
-                commune_rings = shapes.get(code)
+                commune_rings = self.national_rings(dept, code)
                 if not commune_rings:
                     missing.append(code)
                     continue
@@ -371,7 +435,7 @@ class MapMaker:
         département or region is drawn by its départements)."""
         referential = self.kb.referential
         statuses, covering, counted = self.coverage(schemes, territory.communes)
-        frame = svg.Frame(None)
+        frame = svg.Frame(None, edged=True)
         depts = sorted(territory.depts)
         france = self.france() if territory.kind in ("dept", "region") else None
         missing: list[str] = []
@@ -379,8 +443,9 @@ class MapMaker:
             geometry = self.dept_geometry(dept)
             if geometry is None:
                 continue
-            frame.base.append(geometry.outline)
-            frame.outlines.append(svg.Outline("dept", geometry.outline))
+            frame.base.append(geometry.outline)  # drawn edged: no outline drawn again over it
+            box = self._box(dept, geometry.outline)
+            frame.box = box if frame.box is None else svg.union(frame.box, box)
             if france is not None:
                 dept_communes = referential.communes_of_dept(dept)
                 held = {statuses.get(c) for c in dept_communes}
@@ -432,7 +497,9 @@ class MapMaker:
             f"départements ({names}), coloré selon le statut des démarches qui le couvrent."
         )
         description += self._missing_words(missing)
-        return svg.MapSpec(title, description, [frame], legend, self.credits(self.drawn), ident)
+        return svg.MapSpec(
+            title, description, [frame], legend, self.credits(self.drawn), ident, width=SMALL
+        )
 
     def focus_outlines(self, territory: Territory) -> list[svg.Outline]:
         """The outline of a territory, drawn over a map to show where it is."""

@@ -13,11 +13,13 @@ path, drawn with `fill-rule: evenodd`.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as _xml_escape
+
+from markupsafe import escape as _escape
 
 Ring = list[tuple[float, float]]
 Rings = list[Ring]
@@ -43,8 +45,8 @@ FONT = "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 def xml(text: object) -> str:
-    """Text or attribute value, escaped for XML (quotes too)."""
-    return _xml_escape(str(text), {'"': "&quot;", "'": "&#39;"})
+    """Text or attribute value, escaped for XML (& < > and both quotes)."""
+    return str(_escape(str(text)))
 
 
 # ---------------------------------------------------------------- projection
@@ -67,6 +69,10 @@ def bounds(rings: Iterable[Ring]) -> tuple[float, float, float, float] | None:
     if west == math.inf:
         return None
     return west, south, east, north
+
+
+def union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]):
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 @dataclass(frozen=True)
@@ -121,29 +127,33 @@ def path_data(rings: Rings, project: Projection) -> str:
     """An SVG path: each ring rounded to whole units, repeated points dropped, as relative
     moves. A ring that shrinks below three points is left out; when every ring of a shape
     does, a one-unit square stands for it, so that a small commune stays visible."""
-    kx, ky, west, north = project.kx, project.ky, project.west, project.north
-    x0, y0 = project.x0, project.y0
+    kx, ky = project.kx, project.ky
+    # x = x0 + (lon - west) * kx, folded into one multiply-add (+ 0.5: rounding by int())
+    bx = project.x0 - project.west * kx + 0.5
+    by = project.y0 + project.north * ky + 0.5
+    floor = math.floor
     parts: list[str] = []
     first: tuple[int, int] | None = None
     for ring in rings:
-        points: list[tuple[int, int]] = []
-        last = None
+        xs: list[int] = []
+        ys: list[int] = []
+        lx = ly = None
         for lon, lat in ring:
-            point = (round(x0 + (lon - west) * kx), round(y0 + (north - lat) * ky))
-            if point != last:
-                points.append(point)
-                last = point
-        if len(points) > 1 and points[0] == points[-1]:
-            points.pop()
-        if first is None and points:
-            first = points[0]
-        if len(points) < 3:
+            x = floor(bx + lon * kx)
+            y = floor(by - lat * ky)
+            if x != lx or y != ly:
+                xs.append(x)
+                ys.append(y)
+                lx, ly = x, y
+        if len(xs) > 1 and xs[0] == xs[-1] and ys[0] == ys[-1]:
+            xs.pop()
+            ys.pop()
+        if first is None and xs:
+            first = (xs[0], ys[0])
+        if len(xs) < 3:
             continue
-        x, y = points[0]
-        moves = [f"M{x} {y}l"]
-        for px, py in points[1:]:
-            moves.append(f"{px - x} {py - y} ")
-            x, y = px, py
+        moves = [f"M{xs[0]} {ys[0]}l"]
+        moves.extend(f"{xs[i] - xs[i - 1]} {ys[i] - ys[i - 1]} " for i in range(1, len(xs)))
         parts.append("".join(moves).rstrip() + "z")
     if not parts and first is not None:
         x, y = first
@@ -188,6 +198,8 @@ class Frame:
 
     label: str | None
     small: bool = False  # shapes a few units wide (communes on a map of France): thickened
+    edged: bool = False  # the background's edges drawn dark (a territory on its départements)
+    box: tuple[float, float, float, float] | None = None  # what to fit, when known already
     base: list[Rings] = field(default_factory=list)  # neutral background (départements)
     shapes: list[Shape] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
@@ -209,6 +221,7 @@ class MapSpec:
 STYLE = (
     ".dts-map{font-family:" + FONT + "}"
     ".dts-map .base path{fill:" + NEUTRAL + ";stroke:#fff;stroke-width:.5}"
+    ".dts-map .edged path{stroke:#1e1e1e;stroke-width:1.4}"
     ".dts-map .shapes path{fill:" + NEUTRAL + ";fill-rule:evenodd;stroke:#fff;"
     "stroke-width:.4;stroke-linejoin:round}"
     ".dts-map .shapes path:hover{stroke:#000;stroke-width:1.5}"
@@ -238,6 +251,7 @@ INSET_GAP = 12
 MARGIN = 16
 
 
+@functools.lru_cache(maxsize=4096)
 def _lines(text: str, size: float, width: float, em: float = 0.55) -> list[str]:
     """Wrap text for an SVG <text> (no wrapping in SVG): `em` ems a character."""
     return textwrap.wrap(text, max(20, int(width / (size * em)))) or [""]
@@ -253,7 +267,7 @@ def _frame_boxes(spec: MapSpec, top: float) -> tuple[list[tuple[Projection, Box]
     projections: list[Projection] = []
     cells: list[Box] = []
     main = spec.frames[0]
-    main_box = bounds(_frame_rings(main)) or (0.0, 0.0, 1.0, 1.0)
+    main_box = _frame_box(main) or (0.0, 0.0, 1.0, 1.0)
     max_main = width * 1.1
     projections.append(Projection.fit(main_box, width, max_height=None, x0=MARGIN, y0=top))
     if projections[0].height > max_main:
@@ -267,7 +281,7 @@ def _frame_boxes(spec: MapSpec, top: float) -> tuple[list[tuple[Projection, Box]
         inner = cell - 8
         label_room = 20
         for index, frame in enumerate(insets):
-            box = bounds(_frame_rings(frame)) or (0.0, 0.0, 1.0, 1.0)
+            box = _frame_box(frame) or (0.0, 0.0, 1.0, 1.0)
             x0 = MARGIN + index * (cell + INSET_GAP) + 4
             projections.append(
                 Projection.fit(box, inner, max_height=inner * 0.8, x0=x0, y0=y + label_room)
@@ -277,12 +291,15 @@ def _frame_boxes(spec: MapSpec, top: float) -> tuple[list[tuple[Projection, Box]
     return list(zip(projections, cells, strict=True)), y
 
 
-def _frame_rings(frame: Frame) -> list[Ring]:
+def _frame_box(frame: Frame) -> tuple[float, float, float, float] | None:
+    """What a frame fits: its `box`, else its background, else its shapes and outlines."""
+    if frame.box is not None:
+        return frame.box
     rings = [ring for rings in frame.base for ring in rings]
-    rings += [ring for shape in frame.shapes for ring in shape.rings]
     if not rings:
-        rings = [ring for outline in frame.outlines for ring in outline.rings]
-    return rings
+        rings = [ring for shape in frame.shapes for ring in shape.rings]
+        rings += [ring for outline in frame.outlines for ring in outline.rings]
+    return bounds(rings)
 
 
 def _text(x: float, y: float, css: str, content: str, anchor: str = "start") -> str:
@@ -359,8 +376,8 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
             f'<rect class="frame" x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}"/>'
         )
     if frame.base:
-        parts.append('<g class="base">')
-        parts.extend(f'<path d="{path_data(rings, project)}"/>' for rings in frame.base)
+        parts.append('<g class="base edged">' if frame.edged else '<g class="base">')
+        parts.extend(f'<path d="{_cached(rings, project, paths)}"/>' for rings in frame.base)
         parts.append("</g>")
     parts.append('<g class="shapes small">' if frame.small else '<g class="shapes">')
     parts.extend(shape_element(shape, project, paths) for shape in frame.shapes)
@@ -374,6 +391,16 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
         parts.append(_text(x + 6, y + 16, "i", frame.label))
     parts.append("</g>")
     return "".join(parts)
+
+
+def _cached(rings: Rings, project: Projection, paths: dict) -> str:
+    """The path of rings drawn again in the same frame (a département's outline on each of
+    its maps): keyed by the rings' identity, which the geometry's cache keeps alive."""
+    key = (project, id(rings))
+    data = paths.get(key)
+    if data is None or data[0] is not rings:
+        data = paths[key] = (rings, path_data(rings, project))
+    return data[1]
 
 
 def shape_element(shape: Shape, project: Projection, paths: dict | None = None) -> str:

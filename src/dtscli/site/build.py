@@ -28,11 +28,11 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +85,27 @@ LOCAL_KINDS = {
     "autre": "territoire de projet",
 }
 REMOVED = "[personne]"
+SVG_BLOCK = re.compile(r"(<svg .*?</svg>)", re.S)
 GAP_TYPES = ("CLS", "CLSM")
 GAP_MIN_POPULATION = 5000
 GAP_ROWS = 15
+
+
+def french_html(text: str) -> str:
+    """The no-break spaces of `render.french_typography`, on a whole page at once (an HTML
+    page has no Markdown table rules or fenced code to leave alone)."""
+    from dtscli.sheets.environment import (
+        _AFTER_OPENING,
+        _BEFORE_CLOSING,
+        _NUMERO,
+        _SPACE_BEFORE,
+        NBSP,
+    )
+
+    text = _SPACE_BEFORE.sub(NBSP + r"\1", text)
+    text = _BEFORE_CLOSING.sub(NBSP + "»", text)
+    text = _AFTER_OPENING.sub("«" + NBSP, text)
+    return _NUMERO.sub(r"\1" + NBSP, text)
 
 
 # ---------------------------------------------------------------- safe links
@@ -105,39 +123,55 @@ def safe_href(url: object) -> str | None:
     return None
 
 
-@dataclass
 class Personal:
     """What may be shown of people: everything with --personal; otherwise no person's
-    record, and their names, ids, e-mail addresses and phones replaced in free text."""
+    record, and their names, ids, e-mail addresses and phones replaced in free text.
 
-    show: bool
-    persons: set[str] = field(default_factory=set)
-    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    A text is searched for a person only when one of its words is a word of that person's
+    name or id (a set lookup), so that a base of a thousand people stays quick."""
+
+    EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+    WORD = re.compile(r"\w+")
+
+    def __init__(self, kb: KnowledgeBase, show: bool) -> None:
+        self.show = show
+        self.persons = {c.id for c in kb.of_kind("contact") if c.record.kind == "person"}
+        self.by_word: dict[str, list[Any]] = defaultdict(list)
+        self.phones: list[tuple[str, re.Pattern[str]]] = []
+        if show:
+            return
+        for person_id in sorted(self.persons):
+            person = kb.find("contact", person_id).record
+            for word in {*self.WORD.findall(person.name.casefold()), *person.id.split("-")}:
+                if len(word) > 2:
+                    self.by_word[word].append(person)
+            if person.phone:
+                digits = re.sub(r"\D", "", person.phone)
+                if len(digits) >= 6:
+                    self.phones.append((digits, re.compile(r"[\s.]?".join(digits))))
 
     @classmethod
     def of(cls, kb: KnowledgeBase, show: bool) -> Personal:
-        persons = {c.id for c in kb.of_kind("contact") if c.record.kind == "person"}
-        patterns: list[tuple[re.Pattern[str], str]] = []
-        if not show:
-            for person_id in sorted(persons):
-                person = kb.find("contact", person_id).record
-                patterns.append(
-                    (re.compile(rf"(?<![\w-]){re.escape(person.id)}(?![\w-])"), REMOVED)
-                )
-                patterns.append((re.compile(re.escape(person.name), re.IGNORECASE), REMOVED))
-                if person.phone:
-                    digits = re.sub(r"\D", "", person.phone)
-                    patterns.append((re.compile(r"[\s.]?".join(digits)), "[téléphone]"))
-            patterns.append(
-                (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "[courriel]")
-            )
-        return cls(show, persons, patterns)
+        return cls(kb, show)
 
     def text(self, value: str | None) -> str | None:
         if value is None or self.show:
             return value
-        for pattern, replacement in self.patterns:
-            value = pattern.sub(replacement, value)
+        if "@" in value:
+            value = self.EMAIL.sub("[courriel]", value)
+        found = {
+            id(person): person
+            for word in self.WORD.findall(value.casefold())
+            for person in self.by_word.get(word, ())
+        }
+        for person in found.values():
+            value = re.sub(rf"(?<![\w-]){re.escape(person.id)}(?![\w-])", REMOVED, value)
+            value = re.sub(re.escape(person.name), REMOVED, value, flags=re.IGNORECASE)
+        digits = re.sub(r"\D", "", value) if self.phones else ""
+        if len(digits) >= 6:
+            for number, pattern in self.phones:
+                if number in digits:
+                    value = pattern.sub("[téléphone]", value)
         return value
 
 
@@ -153,6 +187,7 @@ class Site:
         personal: bool = False,
         today: dt.date | None = None,
         geometry: Any = None,
+        jobs: int | None = None,
     ) -> None:
         self.kb = kb
         self.output = output
@@ -169,10 +204,14 @@ class Site:
             self.maps = None  # no geometry: pages without maps (say so on them)
         self.env = self._environment()
         self.pages = 0
+        self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         self.search: list[list[Any]] = []
         self.schemes = sorted(kb.schemes(), key=kb.sort_key)
         self.types = {t.id: t for t in kb.of_kind("scheme-type")}
         self._territory: dict[str, Any] = {}
+        self._contacts: dict[str, list[tuple[LoadedRecord, Any]]] | None = None
+        self._sort_names: dict[str, str] = {}
+        self._folders: set[Path] = set()
         self.by_commune: dict[str, list[LoadedRecord]] = defaultdict(list)
         self.by_dept: dict[str, list[LoadedRecord]] = defaultdict(list)
         self.by_region: dict[str, list[LoadedRecord]] = defaultdict(list)
@@ -201,6 +240,7 @@ class Site:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # thousands of pages: no stat of the template for each
         )
         env.filters.update(
             {
@@ -215,7 +255,9 @@ class Site:
 
     def write(self, relative: str, text: str | bytes) -> None:
         path = self.output / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         if isinstance(text, bytes):
             path.write_bytes(text)
         else:
@@ -234,7 +276,9 @@ class Site:
             has_maps=self.maps is not None,
             **context,
         )
-        self.write(relative, french_typography(html))
+        parts = SVG_BLOCK.split(html)  # the maps' text is typeset already; their paths are long
+        parts[::2] = [french_html(part) for part in parts[::2]]
+        self.write(relative, "".join(parts))
         self.pages += 1
 
     def status_words(self, loaded: LoadedRecord) -> str:
@@ -308,15 +352,18 @@ class Site:
 
     def contacts_for(self, territory: Any) -> list[LoadedRecord]:
         """Contacts whose territory overlaps `territory` (national bodies left out)."""
-        chosen = []
-        for loaded in self.kb.of_kind("contact"):
-            ref = loaded.record.territory
-            if ref is None:
-                continue
-            area = self.territory(ref)
-            if area is not None and area.overlaps(territory):
-                chosen.append(loaded)
-        return chosen
+        if self._contacts is None:
+            self._contacts = defaultdict(list)
+            for loaded in self.kb.of_kind("contact"):
+                area = self.territory(loaded.record.territory) if loaded.record.territory else None
+                for dept in area.depts if area is not None else ():
+                    self._contacts[dept].append((loaded, area))
+        chosen: dict[str, LoadedRecord] = {}
+        for dept in sorted(territory.depts):
+            for loaded, area in self._contacts.get(dept, ()):
+                if loaded.id not in chosen and area.overlaps(territory):
+                    chosen[loaded.id] = loaded
+        return list(chosen.values())
 
     def type_counts(self, schemes: Sequence[LoadedRecord]) -> dict[str, Any]:
         statuses = [s.value for s in models.Status if any(x.record.status == s for x in schemes)]
@@ -352,8 +399,15 @@ class Site:
                 if shape.status is None:
                     continue
                 rows.append({"code": shape.code, "kind": shape.kind, "title": shape.title})
-        rows.sort(key=lambda row: fold(row["title"]))
+        rows.sort(key=lambda row: (self.sort_name(row["code"]), row["code"]))
         return rows
+
+    def sort_name(self, code: str) -> str:
+        """A commune's (or a département's) name as sorted, computed once."""
+        if code not in self._sort_names:
+            place = self.referential.communes.get(code) or self.referential.departements.get(code)
+            self._sort_names[code] = fold(place.name) if place else code
+        return self._sort_names[code]
 
     def figure(self, spec: Any) -> dict[str, Any]:
         return {
@@ -373,19 +427,88 @@ class Site:
         assets.mkdir(exist_ok=True)
         for name in ("style.css", "recherche.js"):
             shutil.copyfile(HERE / "static" / name, assets / name)
+        # Département after département: its page, then its schemes' pages, while its
+        # geometry is in memory; the covered communes kept coarse for the maps of France
+        # and of the regions, drawn after. With two cores or more, a forked process writes
+        # half the départements while this one writes the other half, then the rest.
+        by_first: dict[str, list[LoadedRecord]] = defaultdict(list)
+        for loaded in self.schemes:
+            territory = self.territory(loaded.record.territory)
+            first = min(territory.depts) if territory is not None and territory.depts else ""
+            by_first[first].append(loaded)
+        depts = sorted(self.referential.departements)
+        self.index_places_and_schemes()
+        mine, theirs = split_work(depts, by_first, self.jobs)
+        child = self.fork_pass(theirs, by_first) if theirs else None
+        self.dept_pass(mine, by_first)
+        for dept in theirs:  # the maps of France and of the regions need their communes
+            self.keep_coarse(dept)
+        for rest in (v for k, v in by_first.items() if k not in depts):
+            for loaded in rest:
+                self.scheme_page(loaded)
         self.home()
         for code in models.SCHEME_TYPES:
             if code in self.types:
                 self.type_page(code)
         self.region_pages()
-        for dept in sorted(self.referential.departements):
-            self.dept_page(dept)
-        for loaded in self.schemes:
-            self.scheme_page(loaded)
         self.legal_pages()
         self.territory_pages()
         self.bibliography()
         self.search_page()
+        if child is not None:
+            self.join(child, theirs, by_first)
+
+    def keep_coarse(self, dept: str) -> None:
+        if self.maps is not None:
+            covered = [c for c in self.referential.communes_of_dept(dept) if c in self.by_commune]
+            self.maps.keep_coarse(dept, covered)
+
+    def dept_pass(self, depts: Sequence[str], by_first: dict[str, list[LoadedRecord]]) -> None:
+        for dept in depts:
+            self.keep_coarse(dept)
+            self.dept_page(dept)
+            for loaded in by_first.get(dept, []):
+                self.scheme_page(loaded)
+            if self.maps is not None:
+                self.maps.paths.clear()  # drawn in this département's frames only
+
+    def fork_pass(self, depts: Sequence[str], by_first: dict[str, list[LoadedRecord]]) -> tuple:
+        """Write the pages of `depts` in a forked process; (pid, pipe) to `join`."""
+        import os
+        import traceback
+
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: write, say how it went, leave at once
+            os.close(read)
+            status, message = 0, b""
+            try:
+                self.dept_pass(depts, by_first)
+            except BaseException as error:  # reported by the parent
+                status = 1
+                text = getattr(error, "message", None) or "".join(
+                    traceback.format_exception_only(type(error), error)
+                )
+                message = str(text).strip().encode("utf-8", "replace")
+            os.write(write, message)
+            os.close(write)
+            os._exit(status)
+        os.close(write)
+        return pid, read
+
+    def join(self, child: tuple, depts: Sequence[str], by_first: dict) -> None:
+        import os
+
+        pid, read = child
+        chunks = []
+        while chunk := os.read(read, 65536):
+            chunks.append(chunk)
+        os.close(read)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            said = b"".join(chunks).decode("utf-8", "replace") or "it stopped"
+            raise DtsError(f"writing the pages of départements {depts[0]}…{depts[-1]}: {said}")
+        self.pages += len(depts) + sum(len(by_first.get(d, [])) for d in depts)
 
     def home(self) -> None:
         cites = Citations(self.kb)
@@ -709,15 +832,6 @@ class Site:
             covered=len(communes_covered),
             sources=[*cites.entries, referential_entry(self.kb, len(cites.entries) + 1)],
         )
-        self.search.append(
-            [
-                "territoire",
-                f"{info.name} ({dept})",
-                f"departements/{dept}.html",
-                fold(f"{info.name} {dept}"),
-                "département",
-            ]
-        )
 
     def scheme_page(self, loaded: LoadedRecord) -> None:
         scheme: models.Scheme = loaded.record
@@ -778,21 +892,32 @@ class Site:
             figure=figure,
             sources=cites.entries,
         )
-        detail = f"{scheme.type}, {row['territory']['name']}, {row['status_label']}"
-        text = fold(
-            " ".join(
-                filter(
-                    None,
-                    [
-                        scheme.name,
-                        self.personal.text(scheme.notes),
-                        scheme.id,
-                        row["territory"]["name"],
-                    ],
-                )
+
+    def index_places_and_schemes(self) -> None:
+        """The search entries of the départements and schemes (their pages may be written
+        by another process: see `build`)."""
+        for dept, info in sorted(self.referential.departements.items()):
+            self.search.append(
+                [
+                    "territoire",
+                    f"{info.name} ({dept})",
+                    f"departements/{dept}.html",
+                    fold(f"{info.name} {dept}"),
+                    "département",
+                ]
             )
-        )
-        self.search.append(["démarche", scheme.name, row["url"], text, detail])
+        for loaded in self.schemes:
+            scheme = loaded.record
+            row = self.scheme_row(loaded)
+            detail = f"{scheme.type}, {row['territory']['name']}, {row['status_label']}"
+            words = [
+                scheme.name,
+                self.personal.text(scheme.notes),
+                scheme.id,
+                row["territory"]["name"],
+            ]
+            text = fold(" ".join(filter(None, words)))
+            self.search.append(["démarche", scheme.name, row["url"], text, detail])
 
     def legal_pages(self) -> None:
         texts = sorted(self.kb.of_kind("legal"), key=lambda t: (t.record.date or dt.date.min, t.id))
@@ -1159,6 +1284,42 @@ def documents_csv(rows: Sequence[dict[str, Any]]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def split_work(
+    depts: Sequence[str], by_first: dict[str, list[LoadedRecord]], jobs: int
+) -> tuple[list[str], list[str]]:
+    """The départements this process writes, and those a forked one writes (none with one
+    job, or where there is no fork): halves of about the same number of pages."""
+    if jobs < 2 or not hasattr(os, "fork"):
+        return list(depts), []
+    weights = {d: 1 + len(by_first.get(d, [])) for d in depts}
+    half = sum(weights.values()) / 2
+    done, cut = 0, len(depts)
+    for index, dept in enumerate(depts):
+        done += weights[dept]
+        if done >= half:
+            cut = index + 1
+            break
+    return list(depts[cut:]), list(depts[:cut])
+
+
+def unloadable(kb: KnowledgeBase) -> str | None:
+    """One line on the files that did not load (the site leaves their records out), or
+    None. Two records with one id stop the site instead (see `require_loadable`)."""
+    from dtscli.data.findings import Severity
+
+    if kb.duplicates:
+        return None
+    errors = [f for f in kb.findings if f.severity is Severity.error]
+    if not errors:
+        return None
+    files = sorted({f.path for f in errors})
+    more = f" and {len(files) - 1} other files" if len(files) > 1 else ""
+    return (
+        f"{errors[0].location()}: {errors[0].message}; the site leaves out the records of "
+        f"this file{more}: `dts check` lists the problems"
+    )
 
 
 def run(
