@@ -5,7 +5,7 @@ Only the command line imports typer: this module is part of it."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from dtscli.util.i18n import N_, _, ngettext
 
@@ -130,7 +130,7 @@ def localise_typer() -> None:
     completion_options = typer_main.get_install_completion_arguments
 
     def localised_completion_options() -> Any:
-        install, show = completion_options()
+        install, show = (cast(Any, option) for option in completion_options())
         install.help = _("Install completion for the current shell.")
         show.help = _(
             "Show completion for the current shell, to copy it or customize the installation."

@@ -37,7 +37,7 @@ def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
             exit_code=1,
         )
     if errors:
-        first = errors[0]
+        error = errors[0]
         more = ""
         if len(errors) > 1:
             more = counted(
@@ -45,7 +45,7 @@ def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
             )
         raise DtsError(
             _("{place}: {message}{more}; fix the file, `dts check` lists them all").format(
-                place=first.location(), message=first.message, more=more
+                place=error.location(), message=error.message, more=more
             ),
             exit_code=1,
         )

@@ -143,7 +143,7 @@ def _territory_parser(kb: KnowledgeBase, scheme_type: str, dept: str | None):
                 ).format(
                     type=scheme_type,
                     kinds=", ".join(allowed),
-                    scale=found.record.scale.label,
+                    scale=found.record.scale.label if found is not None else "",
                     ref=territory.ref,
                     kind=territory.kind,
                 )

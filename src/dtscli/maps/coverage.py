@@ -17,6 +17,7 @@ hundreds of maps reads each département once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from array import array
 from collections import OrderedDict
@@ -71,10 +72,9 @@ def pairs(rings: list[array]) -> svg.Rings:
 
 def load_geometry() -> Any:
     """The committed geometry (`dtscli.maps.geometry`), or one clear error."""
-    try:
+    geometry: Any = None
+    with contextlib.suppress(ImportError):
         from dtscli.maps import geometry
-    except ImportError:
-        geometry = None
     if geometry is None or not hasattr(geometry, "departement"):
         raise DtsError(
             "the map geometry is not installed (dtscli.maps.geometry); reinstall dts from "
@@ -490,11 +490,11 @@ class MapMaker:
         if uncovered:
             counts[None] = (0, uncovered)
         legend = svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
-        names = fr_join(referential.departements[d].name for d in depts)
+        dept_names = fr_join(referential.departements[d].name for d in depts)
         description = (
             f"Carte du territoire {territory.name} ({len(territory.communes)} commune"
             f"{'s' if len(territory.communes) > 1 else ''}) dans son département ou ses "
-            f"départements ({names}), coloré selon le statut des démarches qui le couvrent."
+            f"départements ({dept_names}), coloré selon le statut des démarches qui le couvrent."
         )
         description += self._missing_words(missing)
         return svg.MapSpec(
@@ -542,7 +542,7 @@ class MapMaker:
         code, status and the schemes, by name."""
         statuses, covering, _ = self.coverage(schemes, within)
         communes = self.kb.referential.communes
-        rows = []
+        rows: list[dict[str, Any]] = []
         for code, status in statuses.items():
             commune = communes.get(code)
             rows.append(

@@ -412,9 +412,10 @@ def shape_element(shape: Shape, project: Projection, paths: dict | None = None) 
         data = path_data(shape.rings, project)
     else:
         key = (project, shape.kind, shape.code)
-        data = paths.get(key)
-        if data is None:
-            data = paths[key] = path_data(shape.rings, project)
+        cached = paths.get(key)
+        if cached is None:
+            cached = paths[key] = path_data(shape.rings, project)
+        data = cached
     return (
         f'<path d="{data}" {kind}="{xml(shape.code)}"{status}>'
         f"<title>{xml(shape.title)}</title></path>"

@@ -746,11 +746,15 @@ def sheet_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
         )
     if kind == "scheme":
         loaded = kb.find("scheme", context["scheme"]["id"])
-        territory = kb.territory(loaded.record.territory)
+        territory = kb.territory(loaded.record.territory) if loaded is not None else None
+        if loaded is None or territory is None:
+            return None
         return maker.territory_map(
             [loaded], territory, title=f"Territoire : {context['scheme']['name']}"
         )
     territory = kb.territory(context["territory"]["ref"])
+    if territory is None:
+        return None
     schemes = kb.covering(territory)
     depts = sorted(territory.depts)
     title = f"Démarches territoriales de santé — {territory.label}"

@@ -141,7 +141,10 @@ class Personal:
         if show:
             return
         for person_id in sorted(self.persons):
-            person = kb.find("contact", person_id).record
+            found = kb.find("contact", person_id)
+            if found is None:
+                continue
+            person = found.record
             for word in {*self.WORD.findall(person.name.casefold()), *person.id.split("-")}:
                 if len(word) > 2:
                     self.by_word[word].append(person)
@@ -328,7 +331,7 @@ class Site:
         }
 
     def contact_rows(self, contacts: Iterable[LoadedRecord], cites: Citations) -> list[dict]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for loaded in contacts:
             contact: models.Contact = loaded.record
             if contact.kind == "person" and not self.personal.show:
@@ -367,7 +370,7 @@ class Site:
 
     def type_counts(self, schemes: Sequence[LoadedRecord]) -> dict[str, Any]:
         statuses = [s.value for s in models.Status if any(x.record.status == s for x in schemes)]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for code in models.SCHEME_TYPES:
             of_type = [s for s in schemes if s.record.type == code]
             if not of_type:
@@ -390,10 +393,11 @@ class Site:
     def svg(self, spec: Any) -> Markup:
         from dtscli.maps import svg
 
+        assert self.maps is not None  # pages with a map are built only when maps are on
         return Markup(svg.render(spec, self.maps.paths))
 
     def covered_list(self, spec: Any) -> list[dict[str, Any]]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for frame in spec.frames:
             for shape in frame.shapes:
                 if shape.status is None:
@@ -512,7 +516,7 @@ class Site:
 
     def home(self) -> None:
         cites = Citations(self.kb)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for code in models.SCHEME_TYPES:
             kind = self.types.get(code)
             if kind is None:
@@ -766,7 +770,7 @@ class Site:
     def gaps(self, dept: str) -> list[dict[str, Any]]:
         """The largest communes no CLS or no CLSM covers (intentions and expired schemes
         cover no one, as in `dts stats gaps`)."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for code in self.referential.communes_of_dept(dept):
             commune = self.referential.communes[code]
             if (commune.population or 0) < GAP_MIN_POPULATION:
@@ -921,7 +925,7 @@ class Site:
 
     def legal_pages(self) -> None:
         texts = sorted(self.kb.of_kind("legal"), key=lambda t: (t.record.date or dt.date.min, t.id))
-        rows = []
+        rows: list[dict[str, Any]] = []
         for loaded in texts:
             text: models.LegalText = loaded.record
             cites = Citations(self.kb)
@@ -950,7 +954,9 @@ class Site:
                 "refs": cites.cite(text.sources, loaded.path),
             }
             rows.append(page)
-            self.page(page["url"], "legal.html.j2", title=heading, text=page, sources=cites.entries)
+            self.page(
+                str(page["url"]), "legal.html.j2", title=heading, text=page, sources=cites.entries
+            )
             self.search.append(
                 [
                     "texte",
