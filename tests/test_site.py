@@ -130,3 +130,34 @@ def test_dts_site_command(invoke, tmp_path, monkeypatch, kb):
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("wrote ") and f"pages in {out}" in result.stderr
     assert "1er décembre 2026" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_site_leaves_out_broken_files_and_says_so(invoke, tmp_path, monkeypatch, kb):
+    from dtscli.maps import coverage
+
+    from .conftest import copy_shipped
+
+    monkeypatch.setattr(coverage, "load_geometry", lambda: FakeGeometry(kb.referential))
+    data = copy_shipped(tmp_path / "data")
+    broken = data / "schemes/cls/cls-gap.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status:", "stauts:"), "utf-8")
+    out = tmp_path / "public"
+    result = invoke("site", "-o", str(out), data=data)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("wrote ") and "cls-gap.yaml" in lines[1]
+    assert "the site leaves out the records of this file" in lines[1]
+    assert (out / "demarches/cls-nice.html").is_file()
+    assert not (out / "demarches/cls-gap.html").exists()
+
+
+def test_one_process_or_two_write_the_same_site(kb, site, tmp_path):
+    out = tmp_path / "alone"
+    build.run(kb, out, today=DAY, geometry=FakeGeometry(kb.referential), jobs=1)
+    ours = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    theirs = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert ours == theirs
+    for relative in ("departements/06.html", "demarches/clsm-nice.html", "index.html"):
+        assert (out / relative).read_bytes() == (site / relative).read_bytes()
+    first, second = build.split_work(["01", "02", "03"], {"01": [], "02": [], "03": []}, 2)
+    assert sorted(first + second) == ["01", "02", "03"] and first and second

@@ -60,7 +60,7 @@ def shipped_kb() -> KnowledgeBase:
 def site(tmp_path_factory, shipped_kb) -> Path:
     """The site of the shipped data, with maps drawn on the committed geometry."""
     out = tmp_path_factory.mktemp("site") / "public"
-    built = build.run(shipped_kb, out, today=DAY)
+    built = build.run(shipped_kb, out, today=DAY, jobs=1)  # no fork beside the browser
     assert built.maps is not None, "the committed geometry did not load"
     return out
 
@@ -91,5 +91,5 @@ def hostile_site(tmp_path_factory) -> tuple[Path, str]:
     kb = KnowledgeBase.load(data)
     assert kb.find("scheme", "clsm-nice").record.name == name
     out = tmp_path_factory.mktemp("hostile-site") / "public"
-    build.run(kb, out, today=DAY)
+    build.run(kb, out, today=DAY, jobs=1)
     return out, name

@@ -389,9 +389,8 @@ class MapMaker:
                         self.commune_title(code, covering[code]),
                     )
                 )
-        for region_rings in france.regions.values():
-            if region_rings:
-                mainland.outlines.append(svg.Outline("region", region_rings))
+        for region_rings in self.mainland_regions(france):
+            mainland.outlines.append(svg.Outline("region", region_rings))
         if not mainland.base and len(frames) > 1:  # an overseas region alone
             first = next(key for key in frames if key)
             mainland = frames.pop(first)
@@ -501,6 +500,12 @@ class MapMaker:
             title, description, [frame], legend, self.credits(self.drawn), ident, width=SMALL
         )
 
+    def mainland_regions(self, france: Any) -> list[svg.Rings]:
+        """The outlines of the regions of the mainland (the overseas ones are insets)."""
+        departements = self.kb.referential.departements
+        overseas = {departements[d].region for d in OVERSEAS if d in departements}
+        return [r for code, r in sorted(france.regions.items()) if r and code not in overseas]
+
     def focus_outlines(self, territory: Territory) -> list[svg.Outline]:
         """The outline of a territory, drawn over a map to show where it is."""
         outlines: list[svg.Outline] = []
@@ -607,9 +612,8 @@ class MapMaker:
                 )
             )
             frame.outlines.append(svg.Outline("dept", rings))
-        for region_rings in france.regions.values():
-            if region_rings:
-                mainland.outlines.append(svg.Outline("region", region_rings))
+        for region_rings in self.mainland_regions(france):
+            mainland.outlines.append(svg.Outline("region", region_rings))
         legend = [
             svg.LegendEntry(
                 None,

@@ -1335,9 +1335,11 @@ def run(
     personal: bool = False,
     today: dt.date | None = None,
     geometry: Any = None,
+    jobs: int | None = None,
 ) -> Site:
-    """Write the site of `kb` into `output`; returns the builder (pages written…)."""
-    site = Site(kb, output, personal=personal, today=today, geometry=geometry)
+    """Write the site of `kb` into `output`; returns the builder (pages written…). `jobs`:
+    processes (default: two where there are two cores)."""
+    site = Site(kb, output, personal=personal, today=today, geometry=geometry, jobs=jobs)
     try:
         site.build()
     except OSError as error:
