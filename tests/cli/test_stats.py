@@ -303,7 +303,7 @@ def test_table_summary_shows_all_four_views_and_the_header(nice_base, invoke):
     assert "Covering statuses: in_preparation, renewal, active, unknown (default" in out
     for title in ("Scheme instances by department", "Published counts", "Population living"):
         assert title in out
-    assert "Communes of at least 10 000 inhabitants without a CLS or a CLSM" in out
+    assert "Communes of at least 10,000 inhabitants without a CLS or a CLSM" in out
     assert f"{share:.1f}%" in out
     assert "Alpes-Maritimes" in out and "doc-test" in out and "2025-04-22" in out
     assert "`dts stats gaps` lists them all" in out  # the summary shows the first 10 gaps
