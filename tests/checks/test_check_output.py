@@ -160,8 +160,8 @@ def test_sarif_uri_of_a_file_outside_the_working_directory(tmp_path):
 def test_sarif_multitool_validates_the_report(invoke, tmp_path, monkeypatch, where):
     """The SARIF Multitool (Microsoft's validator, from npm) finds no error or warning, the
     data inside the working directory or outside it (SARIF1004 was the problem there)."""
-    from .conftest import SHIPPED, copy_shipped
-    from .tools import sarif_multitool
+    from ..conftest import SHIPPED, copy_shipped
+    from ..tools import sarif_multitool
 
     tool = sarif_multitool()
     if where == "outside":
