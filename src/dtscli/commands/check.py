@@ -23,23 +23,10 @@ from dtscli.checks.runner import (
     whole_base_findings,
 )
 from dtscli.util.errors import DtsError
-from dtscli.util.i18n import NP_, _
+from dtscli.util.i18n import _
 from dtscli.util.output import check_format
 
 FORMATS = ("text", "json", "github", "sarif")
-
-FAMILY_WORDS = (  # the rule families in words, for `dts rules`
-    NP_("rule family", "yaml"),
-    NP_("rule family", "schema"),
-    NP_("rule family", "identity"),
-    NP_("rule family", "references"),
-    NP_("rule family", "scale"),
-    NP_("rule family", "law"),
-    NP_("rule family", "time"),
-    NP_("rule family", "contacts"),
-    NP_("rule family", "consistency"),
-    NP_("rule family", "internal"),
-)
 
 
 def parse_day(text: str | None) -> dt.date | None:
