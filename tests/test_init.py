@@ -19,7 +19,7 @@ from dtscli import __version__
 from dtscli.commands import init
 from dtscli.data import jsonschemas
 
-from .conftest import ROOT, SHIPPED
+from .conftest import ROOT, SHIPPED, set_language
 from .tools import TOOLS, node_module, require
 
 BIN = Path(sys.executable).parent
@@ -104,6 +104,7 @@ def test_init_refuses_to_overwrite_and_names_the_files(invoke, tmp_path):
 
 
 def test_init_without_a_reference_base(invoke, tmp_path, monkeypatch):
+    set_language(monkeypatch, "fr_FR.UTF-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DTS_DATA", raising=False)
     result = invoke("init", "base", data=None)
@@ -198,7 +199,10 @@ def git(where: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
 
 
 ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith(("DTS_DATA", "GIT_"))},
+    **{
+        k: v for k, v in os.environ.items() if not k.startswith(("DTS_DATA", "GIT_", "LC_", "LANG"))
+    },
+    "LANG": "en_US.UTF-8",  # the hook's messages in English, whatever the machine's locale
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.org",
     "GIT_COMMITTER_NAME": "Test",
