@@ -59,7 +59,8 @@ def check(data_dir: str | os.PathLike[str] = "data", today: dt.date | None = Non
     folder = Path(data_dir)
     if not folder.is_dir():
         from dtscli.util.errors import DtsError
+        from dtscli.util.i18n import _
 
-        raise DtsError(f"data directory {folder} does not exist")
+        raise DtsError(_("data directory {folder} does not exist").format(folder=folder))
     kb = KnowledgeBase.load(folder, base=repository_root(folder))
     return run_checks(kb, load_config(folder), today)

@@ -81,7 +81,7 @@ def site_cmd(
     personal: Annotated[
         bool,
         typer.Option(
-            "--personal", help="Publish people's names, e-mail addresses and phones (off)."
+            "--personal", help=_("Publish people's names, e-mail addresses and phones (off).")
         ),
     ] = False,
     date: Annotated[

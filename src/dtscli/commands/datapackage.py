@@ -26,6 +26,7 @@ from dtscli.data import models
 from dtscli.data.about import DATA_LICENCE
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 
 PROFILE = "tabular-data-package"
 KIND_OF_TABLE = {table: kind for kind, table in TABLES.items()}
@@ -466,7 +467,9 @@ def descriptor(dataset: Dataset, every: list[Table], now: dt.datetime | None = N
 def write_datapackage(dataset: Dataset, folder: Path) -> list[Path]:
     """The CSV tables and datapackage.json in `folder` (each file written atomically)."""
     if folder.exists() and not folder.is_dir():
-        raise DtsError(f"{folder} n'est pas un dossier : -o nomme le dossier du paquet")
+        raise DtsError(
+            _("{folder} is not a folder: -o names the folder of the package").format(folder=folder)
+        )
     every = tables(dataset)
     written = []
     try:
@@ -479,7 +482,11 @@ def write_datapackage(dataset: Dataset, folder: Path) -> list[Path]:
         write_atomically(path, text)
         written.append(path)
     except OSError as error:
-        raise DtsError(f"impossible d'écrire dans {folder} : {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write in {folder}: {problem}").format(
+                folder=folder, problem=error.strerror or error
+            )
+        ) from None
     return written
 
 
@@ -537,4 +544,6 @@ def write_datasette_metadata(dataset: Dataset, database: Path, target: Path) -> 
     try:
         return write_atomically(target, text + "\n")
     except OSError as error:
-        raise DtsError(f"impossible d'écrire {target} : {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write {path}: {problem}").format(path=target, problem=error.strerror or error)
+        ) from None

@@ -439,8 +439,11 @@ def run(
         ask=prompt if prompt is not None and interactive() else None,
     )
     shown = display_path(create(kb, new))
-    sys.stdout.write(f"wrote {shown}\n")
+    sys.stdout.write(_("wrote {path}").format(path=shown) + "\n")
     sys.stderr.write(
-        f"next: fill in what the sources give (the commented keys), then: dts check {shown}\n"
+        _("next: fill in what the sources give (the commented keys), then: {command}").format(
+            command=f"dts check {shown}"
+        )
+        + "\n"
     )
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from dtscli.data import jsonschemas
 from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
+from dtscli.util.i18n import _
 from dtscli.util.suggest import did_you_mean
 
 
@@ -30,7 +31,11 @@ def write_schemas(folder: Path, kinds: list[str] | None = None) -> list[tuple[Pa
         try:
             changed = write_atomically(path, jsonschemas.render(kind))
         except OSError as error:
-            raise DtsError(f"cannot write {path}: {error.strerror or error}") from None
+            raise DtsError(
+                _("cannot write {path}: {problem}").format(
+                    path=path, problem=error.strerror or error
+                )
+            ) from None
         written.append((path, changed))
     return written
 
@@ -55,17 +60,19 @@ def run(kinds: list[str], output: Path | None = None, check: bool = False) -> in
     chosen = [check_kind(kind) for kind in kinds] or None
     if output is None:
         if check or chosen is None or len(chosen) != 1:
-            raise DtsError("give one KIND to print (e.g. scheme), or -o DIR to write files")
+            raise DtsError(_("give one KIND to print (e.g. scheme), or -o DIR to write files"))
         sys.stdout.write(jsonschemas.render(chosen[0]))
         return 0
     if check:
         stale = stale_schemas(output, chosen)
         for path in stale:
-            sys.stdout.write(f"out of date: {path}\n")
+            sys.stdout.write(_("out of date: {path}").format(path=path) + "\n")
         if stale:
-            sys.stderr.write(f"regenerate with: dts schema -o {output}\n")
+            sys.stderr.write(
+                _("regenerate with: {command}").format(command=f"dts schema -o {output}") + "\n"
+            )
             return 1
-        sys.stderr.write("the schemas are up to date\n")
+        sys.stderr.write(_("the schemas are up to date") + "\n")
         return 0
     for path, changed in write_schemas(output, chosen):
         sys.stdout.write(f"{'wrote' if changed else 'unchanged'} {path}\n")

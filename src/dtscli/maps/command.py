@@ -11,6 +11,7 @@ from dtscli.data import models
 from dtscli.maps import svg
 from dtscli.maps.coverage import MapMaker, types_title
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 FORMATS = ("svg", "png")
 
@@ -20,7 +21,11 @@ def map_format(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         return "png" if output is not None and output.suffix.lower() == ".png" else "svg"
     if fmt not in FORMATS:
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(FORMATS)
+            )
+        )
     return fmt
 
 
@@ -42,20 +47,26 @@ def build(
     unknown = [t for t in types if t not in models.SCHEME_TYPES]
     if unknown:
         raise DtsError(
-            f"unknown scheme type {unknown[0]!r}; types are: {', '.join(models.SCHEME_TYPES)}"
+            _("unknown scheme type {value!r}{hint}; types are: {types}").format(
+                value=unknown[0], hint="", types=", ".join(models.SCHEME_TYPES)
+            )
         )
     statuses = list(statuses or [])
     known = [s.value for s in models.Status]
     for status in statuses:
         if status not in known:
-            raise DtsError(f"unknown status {status!r}; statuses are: {', '.join(known)}")
+            raise DtsError(
+                _("unknown status {value!r}{hint}; statuses are: {statuses}").format(
+                    value=status, hint="", statuses=", ".join(known)
+                )
+            )
     depts = [normalise_code(d) for d in depts or []]
     regions = [normalise_code(r) for r in regions or []]
     kb.validate_codes(depts, regions)
     if depts and regions:
-        raise DtsError("give --dept or --region, not both")
+        raise DtsError(_("give --dept or --region, not both"))
     if len(regions) > 1:
-        raise DtsError("one --region at a time (or several --dept)")
+        raise DtsError(_("one --region at a time (or several --dept)"))
     referential = kb.referential
     maker = MapMaker(kb, geometry, today, data_version(kb.data_dir))
     schemes = kb.query(SchemeQuery(types=types, statuses=statuses))
@@ -98,7 +109,7 @@ def run(
     text or PNG bytes) and whether the file changed."""
     chosen = map_format(fmt, output)
     if chosen == "png" and output is None:
-        raise DtsError("a PNG map needs -o FILE.png")
+        raise DtsError(_("a PNG map needs -o FILE.png"))
     spec = build(kb, types=types, depts=depts, regions=regions, statuses=statuses, today=today)
     text = svg.render(spec)
     if chosen == "png":
@@ -118,7 +129,9 @@ def run(
         else:
             changed = write_atomically(output, data)
     except OSError as error:
-        raise DtsError(f"cannot write {output}: {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot write {path}: {problem}").format(path=output, problem=error.strerror or error)
+        ) from None
     return data, changed
 
 

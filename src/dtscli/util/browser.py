@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FLAGS = (
@@ -57,13 +58,27 @@ def _run(arguments: list[str], folder: Path, product: Path) -> None:
             command, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=folder
         )
     except subprocess.TimeoutExpired:
-        raise DtsError(f"{browser} did not finish within {TIMEOUT} s") from None
+        raise DtsError(
+            _("{browser} did not finish within {seconds} s").format(
+                browser=browser, seconds=TIMEOUT
+            )
+        ) from None
     except OSError as error:
-        raise DtsError(f"cannot run {browser}: {error.strerror or error}") from None
+        raise DtsError(
+            _("cannot run {browser}: {problem}").format(
+                browser=browser, problem=error.strerror or error
+            )
+        ) from None
     if not product.exists() or product.stat().st_size == 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         raise DtsError(
-            f"{browser} wrote nothing (exit {done.returncode})" + (f": {said[-1]}" if said else "")
+            _("{browser} wrote nothing (exit {code}): {said}").format(
+                browser=browser, code=done.returncode, said=said[-1]
+            )
+            if said
+            else _("{browser} wrote nothing (exit {code})").format(
+                browser=browser, code=done.returncode
+            )
         )
 
 

@@ -15,8 +15,13 @@ def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> None:
     """Refuse a --format the command does not write."""
     if fmt not in allowed:
         from dtscli.util.errors import DtsError
+        from dtscli.util.i18n import _
 
-        raise DtsError(f"unknown format {fmt!r}; choose one of: {', '.join(allowed)}")
+        raise DtsError(
+            _("unknown format {fmt!r}; choose one of: {formats}").format(
+                fmt=fmt, formats=", ".join(allowed)
+            )
+        )
 
 
 def to_jsonable(value: Any) -> Any:
