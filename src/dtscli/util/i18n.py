@@ -4,7 +4,7 @@ Messages are written in English in the code and wrapped in `_()` (`ngettext` for
 `pgettext` for a word that needs a context); a constant defined at import is marked with
 `N_()` and translated where it is shown, so that it follows the language of the run. The
 French is in `dtscli/locale/fr/LC_MESSAGES/dts.po`, compiled to `dts.mo` and read by gettext
-(`python scripts/catalogs.py` extracts, updates and compiles; tests/test_i18n.py fails when
+(`python scripts/catalogs.py` extracts, updates and compiles; tests/cli/test_i18n.py fails when
 a marked string has no French or the `.mo` is older than its `.po`). English needs no
 catalog: the messages are the English text.
 

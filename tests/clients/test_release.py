@@ -15,7 +15,7 @@ import pytest
 from dtscli import __version__
 from dtscli.data import jsonschemas
 
-from .conftest import ROOT, SHIPPED
+from ..conftest import ROOT, SHIPPED
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from dtscli import __version__
 from dtscli.commands import init
 from dtscli.data import jsonschemas
 
-from .conftest import ROOT, SHIPPED, set_language
-from .tools import TOOLS, node_module, require
+from ..conftest import ROOT, SHIPPED, set_language
+from ..tools import TOOLS, node_module, require
 
 BIN = Path(sys.executable).parent
 DOCUMENT = "ars-paca-webinaire-sante-mentale-qpv-2025"  # a document the scheme types cite

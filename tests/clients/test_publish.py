@@ -16,7 +16,7 @@ import pytest
 from dtscli.base.kb import KnowledgeBase
 from dtscli.commands.bibliography import TYPES, person
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 
 @pytest.fixture(scope="module")

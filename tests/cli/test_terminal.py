@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from dtscli.commands.show import readable
 from dtscli.util.suggest import closest, distance
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 TYPES = ["CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC"]
 
