@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -92,6 +93,10 @@ def types_title(types: Sequence[str]) -> str:
     return fr_join(types)
 
 
+# Babel takes tens of microseconds a date; a site writes the same dates on thousands of maps.
+_fr_date = functools.lru_cache(maxsize=4096)(fr_date)
+
+
 def _names(items: Sequence[str], limit: int = MAX_NAMES) -> str:
     if len(items) <= limit:
         return " ; ".join(items)
@@ -119,6 +124,7 @@ class MapMaker:
         self._manifest: dict[str, Any] | None = None
         self._communes: dict[str, frozenset[str]] = {}
         self._boxes: dict[tuple[str, int], tuple[float, float, float, float]] = {}
+        self._labels: dict[str, str] = {}  # scheme id -> its label (see scheme_label)
 
     # ------------------------------------------------------------ geometry and data
 
@@ -214,8 +220,16 @@ class MapMaker:
         return f"{name} ({code})\u00a0: " + _names([self.scheme_label(s) for s in covering])
 
     def scheme_label(self, loaded: LoadedRecord) -> str:
-        scheme = loaded.record
-        return f"{scheme.name} ({status_label(scheme.status.value, scheme.type in FEMININE)})"
+        """« Name (status) », computed once a scheme: it is repeated in the tooltip of each
+        commune the scheme covers, on each map."""
+        label = self._labels.get(loaded.id)
+        if label is None:
+            scheme = loaded.record
+            feminine = scheme.type in FEMININE
+            label = self._labels[loaded.id] = (
+                f"{scheme.name} ({status_label(scheme.status.value, feminine)})"
+            )
+        return label
 
     def labels(self, schemes: Sequence[LoadedRecord]) -> dict[str, str]:
         feminine = bool(schemes) and all(s.record.type in FEMININE for s in schemes)
@@ -235,12 +249,11 @@ class MapMaker:
         if dates:
             low, high = min(dates), max(dates)
             if low == high:
-                words += f", informations valables au {fr_date(low)} selon les sources"
+                words += f", informations valables au {_fr_date(low)} selon les sources"
             else:
-                words += (
-                    f", informations datées du {fr_date(low)} au {fr_date(high)} selon les sources"
-                )
-        words += f"\u00a0; carte établie le {fr_date(self.today)}."
+                words += f", informations datées du {_fr_date(low)} au {_fr_date(high)}"
+                words += " selon les sources"
+        words += f"\u00a0; carte établie le {_fr_date(self.today)}."
         manifest = self.manifest()
         credit = manifest.get("credit") or (
             f"Fond de carte\u00a0: {manifest.get('source', 'source inconnue')}"

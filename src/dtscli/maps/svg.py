@@ -385,7 +385,8 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
     if frame.outlines:
         parts.append('<g class="outlines">')
         for outline in frame.outlines:
-            parts.append(f'<path class="{outline.kind}" d="{path_data(outline.rings, project)}"/>')
+            data = _cached(outline.rings, project, paths)
+            parts.append(f'<path class="{outline.kind}" d="{data}"/>')
         parts.append("</g>")
     if frame.label is not None:
         parts.append(_text(x + 6, y + 16, "i", frame.label))
@@ -395,7 +396,8 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
 
 def _cached(rings: Rings, project: Projection, paths: dict) -> str:
     """The path of rings drawn again in the same frame (a département's outline on each of
-    its maps): keyed by the rings' identity, which the geometry's cache keeps alive."""
+    its maps, an EPCI's on each map of its département): keyed by the rings' identity,
+    checked against the rings kept with the path (an id may be reused once they are gone)."""
     key = (project, id(rings))
     data = paths.get(key)
     if data is None or data[0] is not rings:

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
 import re
+import secrets
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -85,27 +87,40 @@ LOCAL_KINDS = {
     "autre": "territoire de projet",
 }
 REMOVED = "[personne]"
-SVG_BLOCK = re.compile(r"(<svg .*?</svg>)", re.S)
 GAP_TYPES = ("CLS", "CLSM")
 GAP_MIN_POPULATION = 5000
 GAP_ROWS = 15
+# The split of the work between two processes (`split_work`), measured on the synthetic
+# national base of benchmarks/run.py: a département's page (a map per type, every commune
+# drawn) takes as long as about 20 scheme pages, and the national pages the first process
+# writes after its départements about a third of what the départements take.
+DEPT_PAGE_WEIGHT = 20
+CHILD_SHARE = 0.64
+
+
+# Babel formats a date in tens of microseconds; a site formats the same few hundred dates
+# tens of thousands of times (the dates of its sources). Both always write French.
+_cached_date = functools.lru_cache(maxsize=8192)(fr_date)
+_cached_number = functools.lru_cache(maxsize=8192)(fr_number)
 
 
 def french_html(text: str) -> str:
     """The no-break spaces of `render.french_typography`, on a whole page at once (an HTML
-    page has no Markdown table rules or fenced code to leave alone)."""
-    from dtscli.sheets.environment import (
-        _AFTER_OPENING,
-        _BEFORE_CLOSING,
-        _NUMERO,
-        _SPACE_BEFORE,
-        NBSP,
-    )
+    page has no Markdown table rules or fenced code to leave alone). The same rules, made
+    quicker on pages of tens of kilobytes: a rule runs only where its sign occurs, and the
+    spaces before « » » are stripped by string methods rather than tried at every place."""
+    from dtscli.sheets.environment import _AFTER_OPENING, _NUMERO, _SPACE_BEFORE, NBSP, NNBSP
 
     text = _SPACE_BEFORE.sub(NBSP + r"\1", text)
-    text = _BEFORE_CLOSING.sub(NBSP + "»", text)
-    text = _AFTER_OPENING.sub("«" + NBSP, text)
-    return _NUMERO.sub(r"\1" + NBSP, text)
+    if "»" in text:  # any run of spaces before it (or none) becomes one no-break space
+        pieces = text.split("»")
+        spaces = " \t" + NBSP + NNBSP
+        text = "»".join([piece.rstrip(spaces) + NBSP for piece in pieces[:-1]] + pieces[-1:])
+    if "«" in text:
+        text = _AFTER_OPENING.sub("«" + NBSP, text)
+    if "°" in text:
+        text = _NUMERO.sub(r"\1" + NBSP, text)
+    return text
 
 
 # ---------------------------------------------------------------- safe links
@@ -181,6 +196,20 @@ class Personal:
 # ---------------------------------------------------------------- the builder
 
 
+class _DictFirstEnvironment(jinja2.Environment):
+    """`row.name` on a dict reads its key at once (Jinja tries the attribute first and
+    fails, a million times a site); a key named like a dict method would hide the method,
+    and no row of the site has one (`by_type.items()` is still the method)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class Site:
     def __init__(
         self,
@@ -206,6 +235,8 @@ class Site:
         except DtsError:
             self.maps = None  # no geometry: pages without maps (say so on them)
         self.env = self._environment()
+        self._drawn: list[str] = []  # the maps of the page being made (see `page`)
+        self._mark = f"\x00{secrets.token_hex(8)}\x00"  # no record holds it
         self.pages = 0
         self.jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
         self.search: list[list[Any]] = []
@@ -214,6 +245,7 @@ class Site:
         self._territory: dict[str, Any] = {}
         self._contacts: dict[str, list[tuple[LoadedRecord, Any]]] | None = None
         self._sort_names: dict[str, str] = {}
+        self._rows: dict[str, dict[str, Any]] = {}  # scheme id -> its line (see scheme_row)
         self._folders: set[Path] = set()
         self.by_commune: dict[str, list[LoadedRecord]] = defaultdict(list)
         self.by_dept: dict[str, list[LoadedRecord]] = defaultdict(list)
@@ -237,7 +269,7 @@ class Site:
         return self._territory[ref]
 
     def _environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = _DictFirstEnvironment(
             loader=jinja2.FileSystemLoader(str(HERE / "templates")),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -247,8 +279,8 @@ class Site:
         )
         env.filters.update(
             {
-                "date_fr": fr_date,
-                "nombre": fr_number,
+                "date_fr": _cached_date,
+                "nombre": _cached_number,
                 "liste_fr": fr_join,
                 "href": safe_href,
                 "typo": lambda text: french_typography(str(text)),
@@ -279,8 +311,12 @@ class Site:
             has_maps=self.maps is not None,
             **context,
         )
-        parts = SVG_BLOCK.split(html)  # the maps' text is typeset already; their paths are long
+        # The maps' text is typeset already and their paths are long: the page is typeset
+        # around the marks that stand for them, then the maps take their places.
+        parts = html.split(self._mark)
         parts[::2] = [french_html(part) for part in parts[::2]]
+        parts[1::2] = [self._drawn[int(index)] for index in parts[1::2]]
+        self._drawn.clear()
         self.write(relative, "".join(parts))
         self.pages += 1
 
@@ -288,6 +324,15 @@ class Site:
         return status_label(loaded.record.status.value, loaded.record.type in FEMININE_TYPES)
 
     def scheme_row(self, loaded: LoadedRecord, cites: Citations | None = None) -> dict[str, Any]:
+        """A scheme as a line of a table, with its source notes in `cites` (none without).
+        A scheme is listed on several pages: the line is made once and copied."""
+        row = self._rows.get(loaded.id)
+        if row is None:
+            row = self._rows[loaded.id] = self._scheme_row(loaded)
+        scheme = loaded.record
+        return {**row, "refs": cites.cite(scheme.sources, loaded.path) if cites else []}
+
+    def _scheme_row(self, loaded: LoadedRecord) -> dict[str, Any]:
         scheme = loaded.record
         territory = self.territory(scheme.territory)
         dates = [s.as_of for s in scheme.sources if isinstance(s.as_of, dt.date)]
@@ -305,7 +350,6 @@ class Site:
             "as_of": max(dates) if dates else None,
             "signed_on": scheme.signed_on,
             "end_on": scheme.end_on,
-            "refs": cites.cite(scheme.sources, loaded.path) if cites else [],
         }
 
     def territory_link(self, territory: Any) -> dict[str, Any]:
@@ -394,7 +438,8 @@ class Site:
         from dtscli.maps import svg
 
         assert self.maps is not None  # pages with a map are built only when maps are on
-        return Markup(svg.render(spec, self.maps.paths))
+        self._drawn.append(svg.render(spec, self.maps.paths))
+        return Markup(f"{self._mark}{len(self._drawn) - 1}{self._mark}")
 
     def covered_list(self, spec: Any) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -1296,15 +1341,17 @@ def split_work(
     depts: Sequence[str], by_first: dict[str, list[LoadedRecord]], jobs: int
 ) -> tuple[list[str], list[str]]:
     """The départements this process writes, and those a forked one writes (none with one
-    job, or where there is no fork): halves of about the same number of pages."""
+    job, or where there is no fork). The forked process gets the larger share
+    (CHILD_SHARE of the pages, a département's page weighing DEPT_PAGE_WEIGHT schemes'),
+    since this one writes the national pages after its own: both end about together."""
     if jobs < 2 or not hasattr(os, "fork"):
         return list(depts), []
-    weights = {d: 1 + len(by_first.get(d, [])) for d in depts}
-    half = sum(weights.values()) / 2
+    weights = {d: DEPT_PAGE_WEIGHT + len(by_first.get(d, [])) for d in depts}
+    share = sum(weights.values()) * CHILD_SHARE
     done, cut = 0, len(depts)
     for index, dept in enumerate(depts):
         done += weights[dept]
-        if done >= half:
+        if done >= share:
             cut = index + 1
             break
     return list(depts[cut:]), list(depts[:cut])
