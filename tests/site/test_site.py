@@ -12,8 +12,8 @@ import pytest
 from dtscli.base.kb import KnowledgeBase
 from dtscli.site import build
 
-from .conftest import SHIPPED
-from .test_maps import FakeGeometry
+from ..conftest import SHIPPED
+from ..maps.test_maps import FakeGeometry
 
 DAY = dt.date(2026, 12, 1)
 
@@ -101,7 +101,7 @@ def test_search_index_lists_schemes_texts_documents_and_every_commune(site, kb):
 
 
 def test_record_text_is_escaped_in_the_pages(tmp_path):
-    from .conftest import copy_shipped
+    from ..conftest import copy_shipped
 
     data = copy_shipped(tmp_path / "data")
     scheme = data / "schemes/clsm/clsm-nice.yaml"
@@ -135,7 +135,7 @@ def test_dts_site_command(invoke, tmp_path, monkeypatch, kb):
 def test_site_leaves_out_broken_files_and_says_so(invoke, tmp_path, monkeypatch, kb):
     from dtscli.maps import coverage
 
-    from .conftest import copy_shipped
+    from ..conftest import copy_shipped
 
     monkeypatch.setattr(coverage, "load_geometry", lambda: FakeGeometry(kb.referential))
     data = copy_shipped(tmp_path / "data")
