@@ -161,3 +161,18 @@ def test_one_process_or_two_write_the_same_site(kb, site, tmp_path):
         assert (out / relative).read_bytes() == (site / relative).read_bytes()
     first, second = build.split_work(["01", "02", "03"], {"01": [], "02": [], "03": []}, 2)
     assert sorted(first + second) == ["01", "02", "03"] and first and second
+
+
+def test_the_files_left_out_are_counted_in_french(tmp_path, monkeypatch):
+    from ..conftest import copy_shipped, set_language
+
+    data = copy_shipped(tmp_path / "data")
+    for name in ("cls/cls-gap.yaml", "cls/cls-nice.yaml"):
+        broken = data / "schemes" / name
+        text = broken.read_text(encoding="utf-8").replace("status:", "stauts:")
+        broken.write_text(text, "utf-8")
+    set_language(monkeypatch, "fr_FR.UTF-8")
+    said = build.unloadable(KnowledgeBase.load(data))
+    assert said is not None and "cls-gap.yaml" in said
+    words = "le site laisse de côté les fiches de ce fichier et de 1 autre fichier"
+    assert f"\u00a0; {words}\u00a0: `dts check` liste les problèmes" in said

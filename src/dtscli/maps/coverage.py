@@ -32,6 +32,7 @@ from dtscli.maps import svg
 from dtscli.maps.mapdata import some_names
 from dtscli.maps.national import NationalMaps
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _
 
 SMALL = 640  # the width of a territory's map (a page shows it smaller than an area's)
 PLURALS = {
@@ -51,8 +52,10 @@ def load_geometry() -> Any:
         from dtscli.maps import geometry
     if geometry is None or not hasattr(geometry, "departement"):
         raise DtsError(
-            "the map geometry is not installed (dtscli.maps.geometry); reinstall dts from "
-            "its repository"
+            _(
+                "the map geometry is not installed (dtscli.maps.geometry); reinstall dts from "
+                "its repository"
+            )
         )
     return geometry
 

@@ -42,6 +42,7 @@ from dtscli.site.render import HERE, french_html
 from dtscli.site.safety import Personal, safe_href
 from dtscli.site.search_index import SearchPage
 from dtscli.util.errors import DtsError
+from dtscli.util.i18n import _, ngettext
 
 __all__ = ["Personal", "Site", "french_html", "run", "safe_href", "split_work", "unloadable"]
 
@@ -61,7 +62,7 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
 
     def build(self) -> None:
         if self.output.exists() and not self.output.is_dir():
-            raise DtsError(f"{self.output} exists and is not a folder")
+            raise DtsError(_("{path} exists and is not a folder").format(path=self.output))
         self.output.mkdir(parents=True, exist_ok=True)
         assets = self.output / "assets"
         assets.mkdir(exist_ok=True)
@@ -145,10 +146,14 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
         while chunk := os.read(read, 65536):
             chunks.append(chunk)
         os.close(read)
-        _, status = os.waitpid(pid, 0)
+        status = os.waitpid(pid, 0)[1]
         if os.waitstatus_to_exitcode(status) != 0:
-            said = b"".join(chunks).decode("utf-8", "replace") or "it stopped"
-            raise DtsError(f"writing the pages of départements {depts[0]}…{depts[-1]}: {said}")
+            said = b"".join(chunks).decode("utf-8", "replace") or _("it stopped")
+            raise DtsError(
+                _("writing the pages of départements {first}…{last}: {reason}").format(
+                    first=depts[0], last=depts[-1], reason=said
+                )
+            )
         self.pages += len(depts) + sum(len(by_first.get(d, [])) for d in depts)
 
 
@@ -183,11 +188,19 @@ def unloadable(kb: KnowledgeBase) -> str | None:
     if not errors:
         return None
     files = sorted({f.path for f in errors})
-    more = f" and {len(files) - 1} other files" if len(files) > 1 else ""
-    return (
-        f"{errors[0].location()}: {errors[0].message}; the site leaves out the records of "
-        f"this file{more}: `dts check` lists the problems"
-    )
+    where = f"{errors[0].location()}: {errors[0].message}"
+    others = len(files) - 1
+    if not others:
+        return _(
+            "{where}; the site leaves out the records of this file: `dts check` lists the problems"
+        ).format(where=where)
+    return ngettext(
+        "{where}; the site leaves out the records of this file and {count} other file: "
+        "`dts check` lists the problems",
+        "{where}; the site leaves out the records of this file and {count} other files: "
+        "`dts check` lists the problems",
+        others,
+    ).format(where=where, count=others)
 
 
 def run(
@@ -205,5 +218,8 @@ def run(
     try:
         site.build()
     except OSError as error:
-        raise DtsError(f"cannot write the site in {output}: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise DtsError(
+            _("cannot write the site in {path}: {reason}").format(path=output, reason=reason)
+        ) from None
     return site
