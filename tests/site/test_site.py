@@ -176,3 +176,35 @@ def test_the_files_left_out_are_counted_in_french(tmp_path, monkeypatch):
     assert said is not None and "cls-gap.yaml" in said
     words = "le site laisse de côté les fiches de ce fichier et de 1 autre fichier"
     assert f"\u00a0; {words}\u00a0: `dts check` liste les problèmes" in said
+
+
+def test_a_site_built_again_rewrites_only_what_changed(kb, site, tmp_path):
+    import os
+    import shutil
+
+    out = tmp_path / "again"
+    shutil.copytree(site, out)
+    old = 1_000_000_000  # 2001: any date the build would not write
+    for path in out.rglob("*"):
+        os.utime(path, (old, old))
+    home = out / "index.html"
+    home.write_text("une page périmée", encoding="utf-8")
+    os.utime(home, (old, old))
+    build.run(kb, out, today=DAY, geometry=FakeGeometry(kb.referential), jobs=1)
+    touched = sorted(p.relative_to(out) for p in out.rglob("*.*") if p.stat().st_mtime != old)
+    assert touched == [Path("index.html")]
+    assert home.read_bytes() == (site / "index.html").read_bytes()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_the_site_is_written_with_the_umask(kb, tmp_path):
+    import os
+
+    previous = os.umask(0o027)
+    try:
+        out = tmp_path / "public"
+        build.run(kb, out, today=DAY, geometry=FakeGeometry(kb.referential), jobs=1)
+    finally:
+        os.umask(previous)
+    modes = {p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o640}

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,13 +37,14 @@ from dtscli.data import models
 from dtscli.site.bibliography import BibliographyPages
 from dtscli.site.places import PlacePages
 from dtscli.site.records import RecordPages
-from dtscli.site.render import HERE, french_html
-from dtscli.site.safety import Personal, safe_href
+from dtscli.site.render import HERE
+from dtscli.site.safety import safe_href
 from dtscli.site.search_index import SearchPage
+from dtscli.site.write import write_file
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _, ngettext
 
-__all__ = ["Personal", "Site", "french_html", "run", "safe_href", "split_work", "unloadable"]
+__all__ = ["Site", "run", "safe_href", "split_work", "unloadable"]
 
 # The split of the work between two processes (`split_work`), measured on the synthetic
 # national base of benchmarks/run.py: a département's page (a map per type, every commune
@@ -67,7 +67,7 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
         assets = self.output / "assets"
         assets.mkdir(exist_ok=True)
         for name in ("style.css", "recherche.js"):
-            shutil.copyfile(HERE / "static" / name, assets / name)
+            write_file(assets / name, (HERE / "static" / name).read_bytes())
         # Département after département: its page, then its schemes' pages, while its
         # geometry is in memory; the covered communes kept coarse for the maps of France
         # and of the regions, drawn after. With two cores or more, a forked process writes

@@ -27,6 +27,7 @@ from dtscli.sheets.environment import (
 )
 from dtscli.site.render import environment, french_html
 from dtscli.site.safety import Personal
+from dtscli.site.write import write_file
 from dtscli.util.errors import DtsError
 
 TYPE_SLUGS = {code: code.lower() for code in models.SCHEME_TYPES}
@@ -98,10 +99,7 @@ class SiteBase:
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
+        write_file(path, text if isinstance(text, bytes) else text.encode("utf-8"))
 
     def page(self, relative: str, template: str, **context: Any) -> None:
         depth = relative.count("/")
