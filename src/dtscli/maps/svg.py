@@ -19,8 +19,6 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from markupsafe import escape as _escape
-
 Ring = list[tuple[float, float]]
 Rings = list[Ring]
 
@@ -45,8 +43,16 @@ FONT = "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 def xml(text: object) -> str:
-    """Text or attribute value, escaped for XML (& < > and both quotes)."""
-    return str(_escape(str(text)))
+    """Text or attribute value, escaped for XML (& < > and both quotes), as MarkupSafe's
+    `escape` writes them, in half its time (a site escapes the titles of a million paths)."""
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 # ---------------------------------------------------------------- projection
@@ -369,6 +375,7 @@ def render(spec: MapSpec, paths: dict | None = None) -> str:
 
 
 def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
+    paths = paths.setdefault(project, {})  # the paths drawn in this projection
     parts: list[str] = ["<g>"]
     x, y, w, h = cell
     if frame.label is not None:
@@ -385,7 +392,8 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
     if frame.outlines:
         parts.append('<g class="outlines">')
         for outline in frame.outlines:
-            parts.append(f'<path class="{outline.kind}" d="{path_data(outline.rings, project)}"/>')
+            data = _cached(outline.rings, project, paths)
+            parts.append(f'<path class="{outline.kind}" d="{data}"/>')
         parts.append("</g>")
     if frame.label is not None:
         parts.append(_text(x + 6, y + 16, "i", frame.label))
@@ -395,8 +403,10 @@ def _frame(frame: Frame, project: Projection, cell: Box, paths: dict) -> str:
 
 def _cached(rings: Rings, project: Projection, paths: dict) -> str:
     """The path of rings drawn again in the same frame (a département's outline on each of
-    its maps): keyed by the rings' identity, which the geometry's cache keeps alive."""
-    key = (project, id(rings))
+    its maps, an EPCI's on each map of its département): keyed by the rings' identity,
+    checked against the rings kept with the path (an id may be reused once they are gone).
+    `paths`: the paths of this projection."""
+    key = id(rings)
     data = paths.get(key)
     if data is None or data[0] is not rings:
         data = paths[key] = (rings, path_data(rings, project))
@@ -404,6 +414,8 @@ def _cached(rings: Rings, project: Projection, paths: dict) -> str:
 
 
 def shape_element(shape: Shape, project: Projection, paths: dict | None = None) -> str:
+    """A shape's <path> with its data attributes and tooltip. `paths`: the path data
+    already drawn in this projection, by kind and code."""
     kind = "data-code" if shape.kind == "commune" else "data-dept"
     status = f' data-status="{shape.status}"' if shape.status else ""
     if shape.level is not None:
@@ -411,7 +423,7 @@ def shape_element(shape: Shape, project: Projection, paths: dict | None = None) 
     if paths is None:
         data = path_data(shape.rings, project)
     else:
-        key = (project, shape.kind, shape.code)
+        key = (shape.kind, shape.code)
         cached = paths.get(key)
         if cached is None:
             cached = paths[key] = path_data(shape.rings, project)

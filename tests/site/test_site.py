@@ -12,8 +12,8 @@ import pytest
 from dtscli.base.kb import KnowledgeBase
 from dtscli.site import build
 
-from .conftest import SHIPPED
-from .test_maps import FakeGeometry
+from ..conftest import SHIPPED
+from ..maps.test_maps import FakeGeometry
 
 DAY = dt.date(2026, 12, 1)
 
@@ -101,7 +101,7 @@ def test_search_index_lists_schemes_texts_documents_and_every_commune(site, kb):
 
 
 def test_record_text_is_escaped_in_the_pages(tmp_path):
-    from .conftest import copy_shipped
+    from ..conftest import copy_shipped
 
     data = copy_shipped(tmp_path / "data")
     scheme = data / "schemes/clsm/clsm-nice.yaml"
@@ -135,7 +135,7 @@ def test_dts_site_command(invoke, tmp_path, monkeypatch, kb):
 def test_site_leaves_out_broken_files_and_says_so(invoke, tmp_path, monkeypatch, kb):
     from dtscli.maps import coverage
 
-    from .conftest import copy_shipped
+    from ..conftest import copy_shipped
 
     monkeypatch.setattr(coverage, "load_geometry", lambda: FakeGeometry(kb.referential))
     data = copy_shipped(tmp_path / "data")
@@ -161,3 +161,50 @@ def test_one_process_or_two_write_the_same_site(kb, site, tmp_path):
         assert (out / relative).read_bytes() == (site / relative).read_bytes()
     first, second = build.split_work(["01", "02", "03"], {"01": [], "02": [], "03": []}, 2)
     assert sorted(first + second) == ["01", "02", "03"] and first and second
+
+
+def test_the_files_left_out_are_counted_in_french(tmp_path, monkeypatch):
+    from ..conftest import copy_shipped, set_language
+
+    data = copy_shipped(tmp_path / "data")
+    for name in ("cls/cls-gap.yaml", "cls/cls-nice.yaml"):
+        broken = data / "schemes" / name
+        text = broken.read_text(encoding="utf-8").replace("status:", "stauts:")
+        broken.write_text(text, "utf-8")
+    set_language(monkeypatch, "fr_FR.UTF-8")
+    said = build.unloadable(KnowledgeBase.load(data))
+    assert said is not None and "cls-gap.yaml" in said
+    words = "le site laisse de côté les fiches de ce fichier et de 1 autre fichier"
+    assert f"\u00a0; {words}\u00a0: `dts check` liste les problèmes" in said
+
+
+def test_a_site_built_again_rewrites_only_what_changed(kb, site, tmp_path):
+    import os
+    import shutil
+
+    out = tmp_path / "again"
+    shutil.copytree(site, out)
+    old = 1_000_000_000  # 2001: any date the build would not write
+    for path in out.rglob("*"):
+        os.utime(path, (old, old))
+    home = out / "index.html"
+    home.write_text("une page périmée", encoding="utf-8")
+    os.utime(home, (old, old))
+    build.run(kb, out, today=DAY, geometry=FakeGeometry(kb.referential), jobs=1)
+    touched = sorted(p.relative_to(out) for p in out.rglob("*.*") if p.stat().st_mtime != old)
+    assert touched == [Path("index.html")]
+    assert home.read_bytes() == (site / "index.html").read_bytes()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_the_site_is_written_with_the_umask(kb, tmp_path):
+    import os
+
+    previous = os.umask(0o027)
+    try:
+        out = tmp_path / "public"
+        build.run(kb, out, today=DAY, geometry=FakeGeometry(kb.referential), jobs=1)
+    finally:
+        os.umask(previous)
+    modes = {p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o640}

@@ -12,9 +12,9 @@ from dtscli.base.referential import Referential
 from dtscli.maps import geometry
 from dtscli.maps.geometry import Rings
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
-GAPS = Path(__file__).parent / "data" / "communes-without-outline.txt"
+GAPS = Path(__file__).resolve().parent.parent / "data" / "communes-without-outline.txt"
 
 
 @pytest.fixture(scope="module")

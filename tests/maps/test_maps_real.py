@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
 from dtscli.maps import command, svg
 
-from .conftest import SHIPPED
+from ..conftest import SHIPPED
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

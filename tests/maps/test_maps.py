@@ -1,18 +1,19 @@
 """The map renderer on a small fake geometry: projection, paths, data attributes, legend
-counts, escaping. (tests/test_maps_real.py draws on the committed geometry.)"""
+counts, escaping. (tests/maps/test_maps_real.py draws on the committed geometry.)"""
 
 from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
 from dtscli.maps import command, coverage, svg
+
+from ..conftest import SHIPPED
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -81,7 +82,7 @@ def shapes(root: ET.Element) -> list[ET.Element]:
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    return KnowledgeBase.load(Path(__file__).resolve().parent.parent / "data")
+    return KnowledgeBase.load(SHIPPED)
 
 
 @pytest.fixture(scope="module")
@@ -181,9 +182,7 @@ def test_epci_and_department_outlines_are_drawn_over_the_communes(kb, fake):
 def test_most_advanced_status_wins_and_names_are_escaped(mini, fake):
     mini.write(
         "schemes/CLSM.yaml",
-        (Path(__file__).resolve().parent.parent / "data/schemes/CLSM.yaml").read_text(
-            encoding="utf-8"
-        ),
+        (SHIPPED / "schemes/CLSM.yaml").read_text(encoding="utf-8"),
     )
     mini.scheme(
         "clsm-a", "CLSM", "commune:06088", "expired", name='"<script>alert(1)</script> & Cie"'

@@ -1,0 +1,1 @@
+"""Maps: the renderer, the coverage, the committed geometry."""

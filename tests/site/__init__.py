@@ -1,0 +1,1 @@
+"""`dts site` without a browser (tests/browser/ opens it in Chromium)."""
