@@ -18,14 +18,11 @@ trace of them in the other records (see `_scrub`).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +34,7 @@ from dtscli.base.kb import KnowledgeBase, SchemeQuery, build_query
 from dtscli.data import kinds, models
 from dtscli.data.canonical import key_order, nested_model
 from dtscli.util.errors import DtsError
-from dtscli.util.files import write_atomically
+from dtscli.util.files import atomic_path, final_target, is_special, write_atomically
 from dtscli.util.i18n import _, counted
 from dtscli.util.output import cell
 
@@ -490,11 +487,15 @@ def _territory_tables(dataset: Dataset) -> list[Table]:
 
 
 def write_sqlite(dataset: Dataset, path: Path) -> None:
-    """Build the database in a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    """Build the database in a temporary file beside `path`, then rename it over `path`
+    (util/files.py: the mode of the file replaced, or the umask's for a new one)."""
+    if is_special(path):
+        raise DtsError(
+            _("{path} is not a regular file: an SQLite export needs one (-o base.db)").format(
+                path=path
+            )
+        )
+    with atomic_path(final_target(path)) as temporary:
         connection = sqlite3.connect(temporary)
         try:
             with connection:
@@ -509,12 +510,6 @@ def write_sqlite(dataset: Dataset, path: Path) -> None:
                 connection.execute(sources_view())
         finally:
             connection.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 # ---------------------------------------------------------------- the command
