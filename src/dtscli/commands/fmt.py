@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from dtscli.base.loader import classify, discover, display_path
 from dtscli.base.referential import REFERENTIAL_FILES
-from dtscli.base.yamlfile import CODE_WIDTHS
+from dtscli.base.yamlfile import CODE_WIDTHS, MAX_DEPTH, nesting_too_deep
 from dtscli.data import models
 from dtscli.data.canonical import nested_model, sort_keys
 from dtscli.data.kinds import KINDS
@@ -116,6 +116,12 @@ def format_text(text: str, kind: str | None) -> str:
 
     Raises FormatError when the text does not parse or holds no mapping.
     """
+    too_deep = nesting_too_deep(text)
+    if too_deep is not None:
+        raise FormatError(
+            too_deep[0],
+            _("the data is nested more than {limit} levels deep here").format(limit=MAX_DEPTH),
+        )
     try:
         result = _format(text, kind)
         if _meaning(_load(result)) != _meaning(_load(text), quote_codes=True):
