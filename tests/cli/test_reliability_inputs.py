@@ -246,3 +246,43 @@ def test_I17_an_ordinary_ref_still_works(invoke, git_base):
     no_crash(result)
     assert result.exit_code == 0, result.output
     assert shutil.which("git")
+
+
+# ---------------------------------------------------------------- cases that passed: kept
+
+
+def test_python_object_tags_are_refused_not_run(invoke, mini, tmp_path):
+    witness = tmp_path / "ran"
+    mini.write(
+        "contacts/org.yaml",
+        f'id: org\nkind: organisation\nname: !!python/object/apply:os.system ["touch {witness}"]\n'
+        + SOURCES,
+    )
+    for command in ("check", "list", "fmt"):
+        result = invoke(command, data=mini.root)
+        no_crash(result)
+    assert not witness.exists()
+    assert "org.yaml:3:" in invoke("check", data=mini.root).output
+
+
+def test_a_10_mb_file_is_refused(invoke, mini):
+    mini.write("contacts/big.yaml", "id: big\nnotes: " + "x" * 10_000_000 + "\n")
+    result = invoke("check", data=mini.root)
+    no_crash(result)
+    assert "big.yaml:1:1" in result.output and "yaml-file-size" in result.output
+
+
+def test_concurrent_checks_agree(shipped_copy, tmp_path):
+    import os
+    import sys
+
+    env = {**os.environ, "DTS_DATA": str(shipped_copy), "DTS_CACHE_DIR": str(tmp_path / "c")}
+    command = [sys.executable, "-m", "dtscli", "check", "--format", "json", *TODAY]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], [err for _, err in outputs]
+    reports = [json.loads(out)["findings"] for out, _ in outputs]
+    assert reports[0] == reports[1] == reports[2]
