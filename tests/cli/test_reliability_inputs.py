@@ -286,3 +286,19 @@ def test_concurrent_checks_agree(shipped_copy, tmp_path):
     assert [run.returncode for run in runs] == [0, 0, 0], [err for _, err in outputs]
     reports = [json.loads(out)["findings"] for out, _ in outputs]
     assert reports[0] == reports[1] == reports[2]
+
+
+def test_new_messages_are_french_by_default(invoke, mini, tmp_path, monkeypatch):
+    from tests.conftest import set_language
+
+    set_language(monkeypatch, "fr_FR.UTF-8")
+    folder = tmp_path / "vide"
+    folder.mkdir()
+    result = invoke("check", data=folder)
+    assert "n'est pas une base de connaissances dts : il n'a pas de dossier schemes/" in (
+        result.stderr.replace("\u00a0", " ")
+    )
+    (mini.root / "territories" / "local").mkdir()
+    (mini.root / "territories" / "local" / "loop").symlink_to(".")
+    result = invoke("check", data=mini.root)
+    assert "ce lien mène à un dossier déjà lu (une boucle\u00a0?)" in result.output

@@ -124,7 +124,8 @@ def format_text(text: str, kind: str | None) -> str:
         )
     try:
         result = _format(text, kind)
-        if _meaning(_load(result)) != _meaning(_load(text), quote_codes=True):
+        unchanged = result == text.lstrip("\ufeff")
+        if not unchanged and _meaning(_load(result)) != _meaning(_load(text), quote_codes=True):
             raise FormatError(
                 1,
                 _(
