@@ -183,6 +183,10 @@ def test_I12_a_base_without_any_record_is_an_error(invoke, mini):
             '[rules.contact-stale]\nmax_age_months = "abc"\n',
             "dts.toml:2: rule 'contact-stale': option 'max_age_months' must be a whole number",
         ),
+        (
+            '[rules]\ncontact-stale = { max_age_months = "abc" }\n',
+            "dts.toml:2: rule 'contact-stale': option 'max_age_months' must be a whole number",
+        ),
         ("[rules]\ncontact-stale = { level = [1] }\n", "level must be one of"),
     ],
 )

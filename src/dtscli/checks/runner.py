@@ -96,8 +96,13 @@ def _line_of(text: str, key: str) -> int:
     pattern = re.compile(
         rf"^\s*(?:\[[^\]]*\b{re.escape(key)}\b[^\]]*\]|[\"']?{re.escape(key)}[\"']?\s*=)"
     )
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if pattern.match(line):
+            return number
+    inline = re.compile(rf"[{{,]\s*[\"']?{re.escape(key)}[\"']?\s*=")  # { key = ... }
+    for number, line in enumerate(lines, start=1):
+        if inline.search(line):
             return number
     return 1
 
