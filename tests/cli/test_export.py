@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from dtscli.base.kb import KnowledgeBase
-from dtscli.commands.export import CSV_COLUMNS, TABLES
+from dtscli.commands.export import TABLES
+from dtscli.commands.export_csv import CSV_COLUMNS
 
 from ..conftest import SHIPPED
 

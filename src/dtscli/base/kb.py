@@ -150,7 +150,7 @@ class KnowledgeBase:
             self.add(loaded)
             if self._referential is not None and loaded.kind in kinds.TERRITORY_KINDS:
                 self._referential = None  # rebuilt with the new local territory on next use
-        elif kind != kinds.UNEXPECTED:
+        elif kind not in (kinds.UNEXPECTED, kinds.FOLDER_LOOP):
             self.unreadable.add(path.stem)
         return loaded
 

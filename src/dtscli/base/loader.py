@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.data.findings import Finding, Severity
-from dtscli.data.kinds import BY_FOLDER, BY_PARENT_FOLDER, UNEXPECTED
+from dtscli.data.kinds import BY_FOLDER, BY_PARENT_FOLDER, FOLDER_LOOP, UNEXPECTED
 from dtscli.util.i18n import N_, _
 from dtscli.util.suggest import did_you_mean
 
@@ -129,17 +129,20 @@ def scan(
     """Every data file as (path relative to `data_dir`, kind, stamp), folders before their
     sub-folders and (if `ordered`) names sorted; the stamp (with `stat`) is None for a file
     that vanished. Into `folders`, each folder's stamp (relative, "" for `data_dir`), taken
-    before its entries are listed.
+    before its entries are listed. A link to a folder already read (`ln -s . loop`) is not
+    followed: it comes back once, as kind FOLDER_LOOP.
 
     Plain strings and os.scandir: a national base has thousands of files."""
     found: list[tuple[str, str, Stamp | None]] = []
+    seen: set[tuple[int, int]] = set()  # (device, inode) of every folder read
 
     def visit(folder: str, prefix: str) -> None:
         descriptor = None
         try:
             descriptor = open_folder(folder)
+            info = os.stat(folder) if descriptor is None else os.fstat(descriptor)
+            seen.add((info.st_dev, info.st_ino))
             if folders is not None:
-                info = os.stat(folder) if descriptor is None else os.fstat(descriptor)
                 folders[prefix[:-1]] = folder_stamp_of(info)
             entries = list(os.scandir(folder if descriptor is None else descriptor))
         except OSError:
@@ -156,7 +159,10 @@ def scan(
                 if name[0] == ".":
                     continue
                 if entry.is_dir():
-                    folders_here.append(name)
+                    if entry.is_symlink() and _read_already(entry, seen):
+                        found.append((prefix + name, FOLDER_LOOP, None))
+                    else:
+                        folders_here.append(name)
                 elif kind_here is not None and name.endswith((".yaml", ".yml")):
                     stamp = None
                     if stat:
@@ -173,6 +179,15 @@ def scan(
 
     visit(str(data_dir), "")
     return found
+
+
+def _read_already(entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> bool:
+    """Whether a linked folder is one already read (or an ancestor: a loop)."""
+    try:
+        info = entry.stat()
+    except OSError:  # a loop the system itself refuses to resolve
+        return True
+    return (info.st_dev, info.st_ino) in seen
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -202,6 +217,16 @@ def validate_parsed(
     """Validate a parsed file against the model of its kind. A `quick` validator vouches
     for valid data without importing the models; anything it refuses goes to the models,
     which word the findings."""
+    if kind == FOLDER_LOOP:
+        parsed.findings.clear()  # reading a folder as a file failed: not the news
+        parsed.add(
+            "layout",
+            Severity.warning,
+            _("this link leads to a folder already read (a loop?), so dts does not follow it"),
+            hint=_("remove the link, or make it point outside the data folder"),
+            position=(1, 1),
+        )
+        return None, parsed.findings
     if kind == UNEXPECTED:
         parsed.add(
             "layout",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
 MAX_FILE_BYTES = 1_000_000
+# Nesting deeper than this is no record; the parsers recurse once per level (and the C
+# parser crashes the process past some tens of thousands): refused before they run.
+MAX_DEPTH = 64
+DEEP_BLOCK = re.compile(rf"^[ \-?:]{{{2 * MAX_DEPTH},}}", re.MULTILINE)
 # Keys whose values are official codes of a fixed width: an unquoted `06088` reads as 6088.
 CODE_WIDTHS: dict[str, int] = {"communes": 5, "epci": 9, "dept": 2, "region": 2}
 # The parser's most frequent complaints, for the catalog (the others are shown as it says them).
@@ -224,6 +229,16 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
     text = read_text(raw, parsed)
     if text is None:
         return parsed
+    too_deep = nesting_too_deep(text)
+    if too_deep is not None:
+        parsed.add(
+            "yaml-syntax",
+            Severity.error,
+            _("the data is nested more than {limit} levels deep here").format(limit=MAX_DEPTH),
+            hint=_("a record needs a few levels: look for brackets that are never closed"),
+            position=too_deep,
+        )
+        return parsed
     data = _fast_load(text)
     if data is not _SLOW:
         parsed.data = data
@@ -233,6 +248,34 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
 
 
 _SLOW = object()
+
+
+def nesting_too_deep(text: str) -> Position | None:
+    """Where the text nests deeper than MAX_DEPTH (flow brackets, or block indentation and
+    `- ` markers), or None. Counting brackets first keeps the common case to a few C scans."""
+    block = DEEP_BLOCK.search(text)
+    if block is not None:
+        line = text.count("\n", 0, block.start()) + 1
+        return (line, 2 * MAX_DEPTH + 1)
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth, line, column, quote = 0, 1, 0, ""
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and depth:
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return (line, column)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def _fast_load(text: str) -> Any:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
+from dtscli.checks.calendar import months_before
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
@@ -83,7 +83,7 @@ def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
 )
 def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
     months = int(ctx.option("contact-stale", "max_age_months", 18))
-    limit = _months_before(ctx.today, months)
+    limit = months_before(ctx.today, months)
     for loaded in scope.checked(kinds.CONTACT):
         contact = loaded.record
         if contact.verified_on and contact.verified_on < limit:
@@ -98,9 +98,3 @@ def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 "verified_on",
                 hint=_("check them again and update verified_on"),
             )
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    return dt.date(year, month + 1, min(day.day, 28))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from dtscli.checks.calendar import add_years
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
@@ -42,7 +44,9 @@ def duration_exceeds_type(scope: Scope, ctx: Context) -> Iterator[Finding]:
         years = scheme_type.record.duration_years
         if years is None:
             continue
-        limit = scheme.signed_on.replace(year=scheme.signed_on.year + years)
+        limit = add_years(scheme.signed_on, years)
+        if limit == dt.date.max:
+            continue  # no date can be past the calendar's end
         if (scheme.end_on - limit).days > tolerance:
             yield finding(
                 "duration-exceeds-type",

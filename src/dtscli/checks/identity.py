@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.data import kinds
+from dtscli.data import kinds, vocab
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import N_, _
 
@@ -27,6 +27,42 @@ def id_unique(scope: Scope, ctx: Context) -> Iterator[Finding]:
                 _("id {id!r} is also used by {path}").format(id=loaded.id, path=first),
                 "id",
                 hint=_("give this record another id (and rename its file)"),
+            )
+
+
+def id_problem_message(record_id: str) -> str | None:
+    """What is wrong with an id as a file name, in words (None when nothing is)."""
+    problem = vocab.id_problem(record_id)
+    if problem == vocab.ID_RESERVED:
+        return _(
+            "id {id!r} is a name Windows reserves for a device: "
+            "git cannot check out {id}.yaml there"
+        ).format(id=record_id)
+    if problem == vocab.ID_TOO_LONG:
+        return _("id is {length} characters long, over the limit of {limit}").format(
+            length=len(record_id), limit=vocab.MAX_ID_LENGTH
+        )
+    return None
+
+
+@declare(
+    "id-portable",
+    "identity",
+    Severity.error,
+    N_("An id is a file name: it must be one every system can check out (no CON, NUL, AUX…)."),
+)
+def id_portable(scope: Scope, ctx: Context) -> Iterator[Finding]:
+    for loaded in scope.checked():
+        message = id_problem_message(loaded.id) if isinstance(loaded.id, str) else None
+        if message is not None:
+            yield finding(
+                "id-portable",
+                loaded,
+                message,
+                "id",
+                hint=_("choose a longer, more telling id, such as {example}").format(
+                    example="cls-" + loaded.id[:20].rstrip("-")
+                ),
             )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dtscli.checks.registry import Context, IncompleteScope, Scope, all_rules
+from dtscli.checks.suppression import drop_suppressed
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _
@@ -19,7 +20,6 @@ from dtscli.util.progress import track
 if TYPE_CHECKING:
     from dtscli.base.kb import KnowledgeBase
 
-SUPPRESS_RE = re.compile(r"#\s*dts:\s*disable=([a-z0-9,\s-]+)")
 LEVELS = {"error", "warning", "info", "off"}
 REFERENCE_FAMILY = "references"
 
@@ -87,11 +87,50 @@ def load_config(data_dir: Path) -> CheckConfig:
                     document = document.get(key, {})
                 if not document:
                     continue
-            return _parse_config(document, str(path))
+            return _parse_config(document, str(path), text)
     return CheckConfig()
 
 
-def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
+def _line_of(text: str, key: str) -> int:
+    """The line of `text` where `key` is set (`key = ...` or a `[...key]` table), else 1."""
+    pattern = re.compile(
+        rf"^\s*(?:\[[^\]]*\b{re.escape(key)}\b[^\]]*\]|[\"']?{re.escape(key)}[\"']?\s*=)"
+    )
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    inline = re.compile(rf"[{{,]\s*[\"']?{re.escape(key)}[\"']?\s*=")  # { key = ... }
+    for number, line in enumerate(lines, start=1):
+        if inline.search(line):
+            return number
+    return 1
+
+
+def _check_option(source: str, text: str, rule: str, option: str, value: Any, default: Any) -> None:
+    """An option's value has the type of its default (a number of months is a whole number)."""
+    expected = type(default)
+    same = isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        same = True
+    if not same:
+        raise DtsError(
+            _(
+                "{path}:{line}: rule {name!r}: option {option!r} must be {kind} such as {default}, "
+                "not {value!r}"
+            ).format(
+                path=source,
+                line=_line_of(text, option),
+                name=rule,
+                option=option,
+                kind=_("a whole number") if expected is int else _("a value"),
+                default=default,
+                value=value,
+            )
+        )
+
+
+def _parse_config(document: dict[str, Any], source: str, text: str = "") -> CheckConfig:
     rules = all_rules()
     config = CheckConfig(source=source)
     unknown = set(document) - {"rules", "ignore"}
@@ -105,7 +144,15 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
     if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
         raise DtsError(_("{path}: `ignore` must be a list of path patterns").format(path=source))
     config.ignore = ignore
-    for name, setting in (document.get("rules") or {}).items():
+    table = document.get("rules") or {}
+    if not isinstance(table, dict):
+        raise DtsError(
+            _(
+                "{path}:{line}: `rules` must be a table of rule names, such as "
+                '[rules] contact-stale = "off"'
+            ).format(path=source, line=_line_of(text, "rules"))
+        )
+    for name, setting in table.items():
         if name not in rules:
             from dtscli.util.suggest import did_you_mean
 
@@ -127,21 +174,22 @@ def _parse_config(document: dict[str, Any], source: str) -> CheckConfig:
         setting = dict(setting)
         level = setting.pop("level", None)
         if level is not None:
-            if level not in LEVELS:
+            if not isinstance(level, str) or level not in LEVELS:
                 raise DtsError(
                     _("{path}: rule {name!r}: level must be one of {levels}").format(
                         path=source, name=name, levels=", ".join(sorted(LEVELS))
                     )
                 )
             config.severities[name] = level
-        allowed = {option for option, _ in rules[name].options}
-        for option in setting:
+        allowed = dict(rules[name].options)
+        for option, value in setting.items():
             if option not in allowed:
                 raise DtsError(
                     _("{path}: rule {name!r} has no option {option!r}").format(
                         path=source, name=name, option=option
                     )
                 )
+            _check_option(source, text, name, option, value, allowed[option])
         if setting:
             config.options[name] = setting
     return config
@@ -155,7 +203,15 @@ def changed_files(repo: Path, ref: str | None) -> tuple[set[Path], bool]:
     whether any was deleted or renamed away. `ref` None: the changes staged for the next
     commit, against HEAD (every staged file before the first commit) — what a pre-commit
     hook checks."""
-    against = ["--cached"] if ref is None else [ref]
+    if ref is not None and (not ref or ref.startswith("-")):
+        raise DtsError(
+            _(
+                "--changed-since {ref!r}: give a git ref such as origin/main or HEAD~1 "
+                "(a ref cannot start with '-')"
+            ).format(ref=ref)
+        )
+    # After --end-of-options git reads the ref as a ref, never as an option.
+    against = ["--cached"] if ref is None else ["--end-of-options", ref]
 
     def git(*args: str) -> list[str]:
         try:
@@ -311,26 +367,3 @@ def _ignored(path: str, data_display: str, patterns: list[str]) -> bool:
     import fnmatch
 
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(inside, p) for p in patterns)
-
-
-def drop_suppressed(findings: list[Finding], base: Path) -> list[Finding]:
-    """Drop findings whose line carries `# dts: disable=rule[,rule]`."""
-    lines_of: dict[str, list[str]] = {}
-    kept = []
-    for item in findings:
-        if item.line <= 0:
-            kept.append(item)
-            continue
-        if item.path not in lines_of:
-            try:
-                text = (base / item.path).read_text(encoding="utf-8")
-                lines_of[item.path] = text.splitlines() if "dts:" in text else []
-            except (OSError, UnicodeDecodeError):
-                lines_of[item.path] = []
-        lines = lines_of[item.path]
-        if 0 < item.line <= len(lines):
-            match = SUPPRESS_RE.search(lines[item.line - 1])
-            if match and item.rule in {r.strip() for r in match.group(1).split(",")}:
-                continue
-        kept.append(item)
-    return kept

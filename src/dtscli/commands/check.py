@@ -116,9 +116,15 @@ def run(
     check_format(fmt, FORMATS)
     if staged and changed_since:
         raise DtsError(_("choose --staged or --changed-since, not both"))
-    report = check_base(
-        find_data_dir(data_dir), paths, changed_since, parse_day(today), staged=staged
-    )
+    folder = find_data_dir(data_dir)
+    report = check_base(folder, paths, changed_since, parse_day(today), staged=staged)
+    if report.files_checked == 0:
+        raise DtsError(
+            _(
+                "{folder} holds no record file: nothing to check; add schemes "
+                "(dts new) or give the right folder with --data-dir"
+            ).format(folder=folder)
+        )
     if output is not None:
         buffer = io.StringIO()
         write_report(report, fmt, buffer)

@@ -13,19 +13,13 @@
 
 Filters (--type, --dept…) narrow the scheme instances; the other kinds are reference data
 and are exported whole. `personal=False` leaves out the people among the contacts and every
-trace of them in the other records (see `_scrub`).
+trace of them in the other records (see export_personal.py).
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
-import os
-import re
 import sqlite3
-import tempfile
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,12 +28,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from dtscli.base.kb import KnowledgeBase, SchemeQuery, build_query
+from dtscli.commands.export_csv import to_csv
+from dtscli.commands.export_personal import scrub
 from dtscli.data import kinds, models
 from dtscli.data.canonical import key_order, nested_model
 from dtscli.util.errors import DtsError
-from dtscli.util.files import write_atomically
+from dtscli.util.files import atomic_path, final_target, is_special, write_atomically
 from dtscli.util.i18n import _, counted
-from dtscli.util.output import cell
 
 FORMATS = ("json", "csv", "sqlite", "datapackage", "csl-json", "ris", "bibtex")
 BIBLIOGRAPHY = ("csl-json", "ris", "bibtex")  # the documents, for reference managers
@@ -78,36 +73,6 @@ VALUE_COLUMNS: dict[str, str] = {
     "themes": "theme",
     "articles": "article",
 }
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "type",
-    "type_name",
-    "name",
-    "status",
-    "territory",
-    "territory_kind",
-    "territory_code",
-    "territory_name",
-    "depts",
-    "dept_names",
-    "regions",
-    "region_names",
-    "population",
-    "communes",
-    "signed_on",
-    "end_on",
-    "axes",
-    "coordinator",
-    "coordinator_name",
-    "related",
-    "sources",
-    "latest_as_of",
-    "notes",
-)
-REMOVED_PERSON = "[personne retirée]"
-REMOVED_ADDRESS = "[adresse retirée]"
-REMOVED_PHONE = "[téléphone retiré]"
-EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 # ---------------------------------------------------------------- what is exported
@@ -138,7 +103,7 @@ def collect(kb: KnowledgeBase, query: SchemeQuery | None = None, personal: bool 
             loaded = [item for item in loaded if item.id not in persons]
         dataset.records[table] = [dump(item.record) for item in loaded]
     if not personal:
-        _scrub(kb, dataset, persons)
+        scrub(kb, dataset, persons)
     dataset.territories = _territories(kb, dataset)
     from dtscli.commands.metadata import export_metadata
 
@@ -150,45 +115,6 @@ def dump(record: BaseModel) -> dict[str, Any]:
     """A record as JSON-ready data, keys in canonical order."""
     data = record.model_dump(mode="json")
     return {key: data[key] for key in key_order(type(record)) if key in data}
-
-
-def _scrub(kb: KnowledgeBase, dataset: Dataset, persons: set[str]) -> None:
-    """Leave no trace of people: references to them become null; their ids, names, e-mail
-    addresses and phone numbers are replaced in free text. E-mail addresses other than an
-    organisation's own are replaced too. Authors of published documents are kept."""
-    people = [kb.records[kinds.CONTACT][person].record for person in sorted(persons)]
-    public_emails = {
-        c.record.email.lower()
-        for c in kb.of_kind(kinds.CONTACT)
-        if c.record.kind == "organisation" and c.record.email
-    }
-    patterns: list[tuple[re.Pattern[str], str]] = []
-    for person in people:
-        patterns.append((re.compile(rf"(?<![\w-]){re.escape(person.id)}(?![\w-])"), REMOVED_PERSON))
-        patterns.append((re.compile(re.escape(person.name), re.IGNORECASE), REMOVED_PERSON))
-        if person.phone:
-            digits = re.sub(r"\D", "", person.phone)
-            spaced = r"[\s.]?".join(re.escape(d) for d in digits)
-            patterns.append((re.compile(spaced), REMOVED_PHONE))
-
-    def clean(value: Any, key: str | None = None) -> Any:
-        if isinstance(value, dict):
-            return {k: clean(v, k) for k, v in value.items()}
-        if isinstance(value, list):
-            return value if key == "authors" else [clean(v, key) for v in value]
-        if not isinstance(value, str):
-            return value
-        if key in ("coordinator", "organisation") and value in persons:
-            return None
-        value = EMAIL_IN_TEXT.sub(
-            lambda m: m.group(0) if m.group(0).lower() in public_emails else REMOVED_ADDRESS, value
-        )
-        for pattern, replacement in patterns:
-            value = pattern.sub(replacement, value)
-        return value
-
-    for table, rows in dataset.records.items():
-        dataset.records[table] = [clean(row) for row in rows]
 
 
 def _territories(kb: KnowledgeBase, dataset: Dataset) -> list[dict[str, Any]]:
@@ -237,62 +163,6 @@ def _territories(kb: KnowledgeBase, dataset: Dataset) -> list[dict[str, Any]]:
 def to_json(dataset: Dataset) -> str:
     payload = {"metadata": dataset.metadata, **dataset.records, "territories": dataset.territories}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-# ---------------------------------------------------------------- CSV
-
-
-def scheme_rows(dataset: Dataset) -> list[dict[str, Any]]:
-    """One row per scheme instance, territory and references resolved."""
-    territories = {t["ref"]: t for t in dataset.territories}
-    type_names = {t["id"]: t["name"] for t in dataset.records["scheme_types"]}
-    contact_names = {c["id"]: c["name"] for c in dataset.records["contacts"]}
-    rows = []
-    for scheme in dataset.records["schemes"]:
-        where = territories.get(scheme["territory"], {})
-        dates = [s["as_of"] for s in scheme["sources"] if s["as_of"] != "unknown"]
-        rows.append(
-            {
-                "id": scheme["id"],
-                "type": scheme["type"],
-                "type_name": type_names.get(scheme["type"]),
-                "name": scheme["name"],
-                "status": scheme["status"],
-                "territory": scheme["territory"],
-                "territory_kind": where.get("kind"),
-                "territory_code": where.get("code"),
-                "territory_name": where.get("name"),
-                "depts": where.get("depts", []),
-                "dept_names": where.get("dept_names", []),
-                "regions": where.get("regions", []),
-                "region_names": where.get("region_names", []),
-                "population": where.get("population"),
-                "communes": where.get("communes"),
-                "signed_on": scheme["signed_on"],
-                "end_on": scheme["end_on"],
-                "axes": [axis["id"] for axis in scheme["axes"]],
-                "coordinator": scheme["coordinator"],
-                "coordinator_name": contact_names.get(scheme["coordinator"]),
-                "related": scheme["related"],
-                "sources": [s["document"] for s in scheme["sources"]],
-                "latest_as_of": max(dates) if dates else None,
-                "notes": scheme["notes"],
-            }
-        )
-    return rows
-
-
-def to_csv(dataset: Dataset, excel: bool = False) -> str:
-    """CSV of the scheme instances; `excel`: `;` separators and CRLF, as French Excel wants
-    (the caller adds the byte order mark)."""
-    buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n"
-    )
-    writer.writerow(CSV_COLUMNS)
-    for row in scheme_rows(dataset):
-        writer.writerow([cell(row[column]) for column in CSV_COLUMNS])
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- SQLite
@@ -490,11 +360,15 @@ def _territory_tables(dataset: Dataset) -> list[Table]:
 
 
 def write_sqlite(dataset: Dataset, path: Path) -> None:
-    """Build the database in a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    """Build the database in a temporary file beside `path`, then rename it over `path`
+    (util/files.py: the mode of the file replaced, or the umask's for a new one)."""
+    if is_special(path):
+        raise DtsError(
+            _("{path} is not a regular file: an SQLite export needs one (-o base.db)").format(
+                path=path
+            )
+        )
+    with atomic_path(final_target(path)) as temporary:
         connection = sqlite3.connect(temporary)
         try:
             with connection:
@@ -509,12 +383,6 @@ def write_sqlite(dataset: Dataset, path: Path) -> None:
                 connection.execute(sources_view())
         finally:
             connection.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 # ---------------------------------------------------------------- the command
@@ -573,9 +441,8 @@ def export(
         text = to_json(dataset) if fmt == "json" else to_csv(dataset, excel)
     if output is None:
         return text, False
-    encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
-    try:
-        return None, write_atomically(output, text, encoding=encoding)
+    try:  # the Excel CSV carries its own byte order mark (export_csv.py)
+        return None, write_atomically(output, text)
     except OSError as error:
         raise DtsError(
             _("cannot write {path}: {problem}").format(path=output, problem=error.strerror or error)

@@ -16,8 +16,10 @@ import contextlib
 import datetime as dt
 import difflib
 import io
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,7 +34,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from dtscli.base.loader import classify, discover, display_path
 from dtscli.base.referential import REFERENTIAL_FILES
-from dtscli.base.yamlfile import CODE_WIDTHS
+from dtscli.base.yamlfile import CODE_WIDTHS, MAX_DEPTH, nesting_too_deep
 from dtscli.data import models
 from dtscli.data.canonical import nested_model, sort_keys
 from dtscli.data.kinds import KINDS
@@ -40,6 +42,7 @@ from dtscli.util.errors import DtsError
 from dtscli.util.files import write_atomically
 from dtscli.util.i18n import _, counted
 
+DOCUMENT_END = re.compile(r"^\.\.\.(?:\s|$)")
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATA_FOLDERS = frozenset(kind.folder.split("/")[0] for kind in KINDS)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -113,10 +116,26 @@ def format_text(text: str, kind: str | None) -> str:
 
     Raises FormatError when the text does not parse or holds no mapping.
     """
-    explicit_start = _starts_with_marker(text)
-    yaml = _yaml(explicit_start)
+    too_deep = nesting_too_deep(text)
+    if too_deep is not None:
+        raise FormatError(
+            too_deep[0],
+            _("the data is nested more than {limit} levels deep here").format(limit=MAX_DEPTH),
+        )
     try:
-        data = yaml.load(text)
+        result = _format(text, kind)
+        unchanged = result == text.lstrip("\ufeff")
+        if not unchanged and _meaning(_load(result)) != _meaning(_load(text), quote_codes=True):
+            raise FormatError(
+                1,
+                _(
+                    "formatting would change what this file means (a YAML tag such as "
+                    "!!set, or a value the canonical style cannot keep), so it is left "
+                    "as it is; write the value as plain text, a list or a mapping"
+                ),
+            )
+    except FormatError:
+        raise
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or str(error).splitlines()[0]
@@ -124,10 +143,44 @@ def format_text(text: str, kind: str | None) -> str:
             mark.line + 1 if mark else 1,
             _("YAML syntax error: {problem}").format(problem=_(problem)),
         ) from None
-    except (YAMLError, ValueError, RecursionError) as error:
+    except (YAMLError, ValueError, TypeError, RecursionError) as error:
         raise FormatError(
             1, _("YAML error: {problem}").format(problem=str(error).splitlines()[0])
         ) from None
+    return result
+
+
+def _load(text: str) -> Any:
+    return _yaml(_starts_with_marker(text)).load(text)
+
+
+def _meaning(node: Any, quote_codes: bool = False) -> Any:
+    """The data a text holds, as plain comparable values (order of keys aside): what fmt
+    must never change. With `quote_codes`, codes read as numbers count as the quoted text
+    fmt writes (the one change of value fmt makes, on purpose)."""
+    if quote_codes:
+        _quote_codes(node)
+    if isinstance(node, Mapping):
+        return ("map", {_meaning(key): _meaning(value) for key, value in node.items()})
+    if isinstance(node, AbstractSet):
+        return ("set", frozenset(_meaning(item) for item in node))
+    if isinstance(node, list | tuple):
+        return ("seq", [_meaning(item) for item in node])
+    tag = getattr(node, "tag", None)
+    if tag is not None and not isinstance(node, str | int | float):
+        return ("tagged", str(getattr(tag, "value", tag)), _meaning(getattr(node, "value", None)))
+    if isinstance(node, RawTimestamp):
+        return ("timestamp", str(node))
+    for plain in (bool, int, float, str):
+        if isinstance(node, plain):
+            return (plain.__name__, plain(node))
+    return (type(node).__name__, node)
+
+
+def _format(text: str, kind: str | None) -> str:
+    explicit_start = _starts_with_marker(text)
+    yaml = _yaml(explicit_start)
+    data = yaml.load(text)
     if not isinstance(data, CommentedMap):
         raise FormatError(1, _("the file holds no record: a record is one mapping of keys"))
     model = models.RECORD_MODELS.get(kind) if kind else None
@@ -161,6 +214,10 @@ def _reorder_lines(text: str, data: CommentedMap, wanted: list[str]) -> str:
     starts = [data.lc.key(key)[0] for key in keys]
     column = data.lc.key(keys[0])[1]
     end = len(lines)
+    for index in range(starts[-1] + 1, end):
+        if DOCUMENT_END.match(lines[index]):  # `...`: what follows is no longer the record
+            end = index
+            break
     while end > starts[-1] + 1 and _is_filler(lines[end - 1], column):
         end -= 1
     begins = [starts[0]]
@@ -297,11 +354,17 @@ def kind_of(path: Path, data_dir: Path | None) -> str | None:
     """The record kind of a file, from its place in the base (or in any data-like folder)."""
     resolved = path.resolve()
     if data_dir is not None:
-        try:
-            kind = classify(resolved.relative_to(data_dir.resolve()))
+        # Where the file is named in the base first: a link in the base is a record of the
+        # folder it sits in, wherever its target is (as `dts fmt` of the whole base sees it).
+        for place, folder in (
+            (Path(os.path.abspath(path)), Path(os.path.abspath(data_dir))),
+            (resolved, data_dir.resolve()),
+        ):
+            try:
+                kind = classify(place.relative_to(folder))
+            except ValueError:
+                continue
             return kind if kind in models.RECORD_MODELS else None
-        except ValueError:
-            pass
     parts = resolved.parts
     for index in range(len(parts) - 2, -1, -1):
         if parts[index] in DATA_FOLDERS:

@@ -21,6 +21,7 @@ from dtscli.base.kb import KnowledgeBase
 from dtscli.base.loader import display_path
 from dtscli.base.referential import Territory
 from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
+from dtscli.checks.identity import id_problem_message
 from dtscli.commands.common import load_base
 from dtscli.data import kinds, models
 from dtscli.util.errors import DtsError
@@ -203,6 +204,9 @@ def _parse_id(text: str) -> str:
                 "e.g. {example}"
             ).format(text=text, example=slugify(text) or "clsm-nice")
         )
+    problem = id_problem_message(text)
+    if problem is not None:
+        raise DtsError(f"--id {text!r}: {problem}")
     return text
 
 
@@ -236,7 +240,7 @@ def gather(
     folder = kb.data_dir / "schemes" / scheme_type.lower()
     if record_id is None:
         record_id = suggest_id(scheme_type, where)
-        if not re.fullmatch(models.ID_PATTERN, record_id):
+        if not re.fullmatch(models.ID_PATTERN, record_id) or id_problem_message(record_id):
             raise DtsError(
                 _("cannot make an id from {name!r}; give one with --id").format(name=where.name)
             )

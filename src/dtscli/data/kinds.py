@@ -55,6 +55,8 @@ QPV = "qpv"
 LOCAL_TERRITORY = "local-territory"
 # A YAML file in a folder dts does not know: reported, never loaded (not a kind of record).
 UNEXPECTED = "unexpected"
+# A link to a folder already read (a loop such as `ln -s . loop`): reported once, not followed.
+FOLDER_LOOP = "folder-loop"
 
 KINDS: tuple[Kind, ...] = (
     Kind(

@@ -14,6 +14,24 @@ from enum import Enum
 
 SCHEME_TYPES: tuple[str, ...] = ("CLS", "CLSM", "ASV", "PTSM", "CPTS", "DAC")
 MENTAL_HEALTH_AXIS = "sante-mentale"
+# An id is a file name too (<id>.yaml): it must be one every system can check out. Windows
+# refuses these device names (whatever the extension), and long names break its paths.
+RESERVED_FILE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
+MAX_ID_LENGTH = 100
+ID_RESERVED, ID_TOO_LONG = "reserved", "too-long"
+
+
+def id_problem(record_id: str) -> str | None:
+    """Why an id cannot be a file name everywhere (ID_RESERVED, ID_TOO_LONG), or None."""
+    if record_id.lower() in RESERVED_FILE_NAMES:
+        return ID_RESERVED
+    if len(record_id) > MAX_ID_LENGTH:
+        return ID_TOO_LONG
+    return None
+
+
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 

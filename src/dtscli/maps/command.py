@@ -136,18 +136,7 @@ def run(
 
 
 def write_bytes(path: Path, data: bytes) -> bool:
-    import os
-    import tempfile
+    """Write `data` atomically (util/files.py); False when the file already holds it."""
+    from dtscli.util.files import write_bytes_atomically
 
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
-    return True
+    return write_bytes_atomically(path, data)

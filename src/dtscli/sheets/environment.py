@@ -238,11 +238,40 @@ def shipped_template_dirs(data_dir: Path | None) -> list[Path]:
     return found
 
 
+MAX_BUILT = 10_000_000  # characters or items a template may build with `*`
+MAX_EXPONENT = 10_000
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, which keeps a template from the system, plus limits on what it may
+    build: `'x' * 10**10` or `9 ** 9 ** 9` is refused before it eats the memory or the CPU
+    (range() is already bounded by Jinja; recursion ends in render_template)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                sized = isinstance(sequence, str | list | tuple)
+                if sized and isinstance(count, int) and len(sequence) * count > MAX_BUILT:
+                    raise SecurityError(
+                        _("a text or list of more than {limit} items is too big to build").format(
+                            limit=MAX_BUILT
+                        )
+                    )
+        numbers = isinstance(left, int | float) and isinstance(right, int | float)
+        if operator == "**" and numbers and abs(right) > MAX_EXPONENT and abs(left) > 1:
+            raise SecurityError(
+                _("an exponent over {limit} is too big to compute").format(limit=MAX_EXPONENT)
+            )
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment(search_path: list[Path], *, html: bool = False) -> SandboxedEnvironment:
     """A sandboxed environment, autoescaping in both modes so that macro output (Markup)
     is trusted and record text is not: HTML-escaped in `html` mode, Markdown-escaped by
     `finalize` otherwise (its Markup result then passes the HTML escape untouched)."""
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -298,6 +327,10 @@ def template_error(error: BaseException) -> DtsError:
         what = _("template syntax error: {problem}").format(problem=message)
     elif isinstance(error, MissingValue):
         what = _("missing data: {problem}").format(problem=message)
+    elif isinstance(error, RecursionError):
+        what = _("the template calls a macro or includes itself without end (recursion)")
+    elif isinstance(error, MemoryError):
+        what = _("the template builds something too big for the memory")
     else:
         what = f"{type(error).__name__}: {message}"
     return DtsError(f"{place}: {what}")
@@ -323,6 +356,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         LookupError,
         TypeError,
         ValueError,
+        RecursionError,
+        MemoryError,
     ) as error:
         raise template_error(error) from None
 

@@ -4,10 +4,9 @@ contact details only when asked."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from typing import Any
 
 from dtscli.base.kb import KnowledgeBase
+from dtscli.base.personal import PersonalData, people_of, plain_letters
 
 REMOVED = "[personne]"
 
@@ -26,33 +25,29 @@ def safe_href(url: object) -> str | None:
 
 class Personal:
     """What may be shown of people: everything with --personal; otherwise no person's
-    record, and their names, ids, e-mail addresses and phones replaced in free text.
+    record, and their ids, names (any case or accents), e-mail addresses and phones (any
+    French format) replaced in free text (base/personal.py).
 
-    A text is searched for a person only when one of its words is a word of that person's
-    name or id (a set lookup), so that a base of a thousand people stays quick."""
+    A text goes through the people's patterns only when one of its words (folded) is a word
+    of a person's name or id, or it holds six digits: a base of a thousand people stays
+    quick."""
 
     EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
     WORD = re.compile(r"\w+")
+    DIGITS = re.compile(r"\d(?:[\s.\-]?\d){5}")
 
     def __init__(self, kb: KnowledgeBase, show: bool) -> None:
         self.show = show
         self.persons = {c.id for c in kb.of_kind("contact") if c.record.kind == "person"}
-        self.by_word: dict[str, list[Any]] = defaultdict(list)
-        self.phones: list[tuple[str, re.Pattern[str]]] = []
-        if show:
-            return
-        for person_id in sorted(self.persons):
-            found = kb.find("contact", person_id)
-            if found is None:
-                continue
-            person = found.record
-            for word in {*self.WORD.findall(person.name.casefold()), *person.id.split("-")}:
-                if len(word) > 2:
-                    self.by_word[word].append(person)
-            if person.phone:
-                digits = re.sub(r"\D", "", person.phone)
-                if len(digits) >= 6:
-                    self.phones.append((digits, re.compile(r"[\s.]?".join(digits))))
+        people = [] if show else people_of(kb, self.persons)
+        self.people = PersonalData(people)
+        self.words = {
+            word
+            for person in people
+            for word in {*self.WORD.findall(plain_letters(person.name)), *person.id.split("-")}
+            if len(word) > 2
+        }
+        self.any_phone = any(person.phone for person in people)
 
     @classmethod
     def of(cls, kb: KnowledgeBase, show: bool) -> Personal:
@@ -63,17 +58,7 @@ class Personal:
             return value
         if "@" in value:
             value = self.EMAIL.sub("[courriel]", value)
-        found = {
-            id(person): person
-            for word in self.WORD.findall(value.casefold())
-            for person in self.by_word.get(word, ())
-        }
-        for person in found.values():
-            value = re.sub(rf"(?<![\w-]){re.escape(person.id)}(?![\w-])", REMOVED, value)
-            value = re.sub(re.escape(person.name), REMOVED, value, flags=re.IGNORECASE)
-        digits = re.sub(r"\D", "", value) if self.phones else ""
-        if len(digits) >= 6:
-            for number, pattern in self.phones:
-                if number in digits:
-                    value = pattern.sub("[téléphone]", value)
+        named = not self.words.isdisjoint(self.WORD.findall(plain_letters(value)))
+        if named or (self.any_phone and self.DIGITS.search(value)):
+            value = self.people.scrub(value, REMOVED, "[téléphone]")
         return value
