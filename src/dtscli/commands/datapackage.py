@@ -139,7 +139,22 @@ COLUMN_TEXT: dict[str, tuple[str, str]] = {
     "email": ("Courriel", "Adresse électronique."),
     "phone": ("Téléphone", "Numéro de téléphone, au format français."),
     "website": ("Site web", "Adresse du site (http ou https)."),
-    "verified_on": ("Vérifié le", "Date de la dernière vérification des coordonnées."),
+    "verified_on": ("Vérifié le", "Date à laquelle quelqu'un a vérifié les coordonnées."),
+    "published_on": ("Publié le", "Date à laquelle une source a publié les coordonnées."),
+    "name_basis": ("Origine du nom", "stated (donné par une source) ou guessed (deviné)."),
+    "status_basis": (
+        "Fondement du statut",
+        "stated (dit par la source) ou inferred (déduit, raison dans les notes).",
+    ),
+    "department": (
+        "Département de rattachement",
+        "Pour un territoire sur deux départements : celui où la source le range.",
+    ),
+    "book": ("Ouvrage", "Pour un chapitre : le titre de l'ouvrage qui le contient."),
+    "incomplete": (
+        "Composition incomplète",
+        "Vrai quand les sources ne donnent qu'une partie des communes.",
+    ),
     "scheme_type": ("Type de démarche", "CLS, CLSM, ASV, PTSM, CPTS ou DAC."),
     "short_name": ("Nom court", "Nom usuel, par ex. 3DS."),
     "number": ("Numéro", "Numéro officiel, en texte (par ex. 2022-217)."),

@@ -28,6 +28,20 @@ class Status(str, Enum):
     unknown = "unknown"
 
 
+class StatusBasis(str, Enum):
+    """How sure a status is: the source states it, or the base infers it (reason in notes)."""
+
+    stated = "stated"
+    inferred = "inferred"
+
+
+class NameBasis(str, Enum):
+    """Whether a contact's name is printed by a source or guessed (e.g. from an e-mail)."""
+
+    stated = "stated"
+    guessed = "guessed"
+
+
 # The statuses under which a scheme covers its territory, for `dts stats` coverage and gaps
 # and for the sheets: every status but an intention and an ended scheme.
 NOT_COVERING: tuple[str, ...] = (Status.intention.value, Status.expired.value)

@@ -76,6 +76,8 @@ DOCUMENT_KINDS = {
     "texte-officiel": "Texte officiel",
     "video": "Vidéo",
     "carte": "Carte",
+    "chapitre": "Chapitre",
+    "communication": "Communication",
     "autre": "Autre",
 }
 LOCAL_KINDS = {
@@ -1187,6 +1189,8 @@ CSL_TYPES = {
     "texte-officiel": "legislation",
     "video": "motion_picture",
     "carte": "map",
+    "chapitre": "chapter",
+    "communication": "speech",
     "dossier": "report",
     "autre": "document",
 }
@@ -1201,6 +1205,8 @@ RIS_TYPES = {
     "texte-officiel": "STAT",
     "video": "VIDEO",
     "carte": "MAP",
+    "chapitre": "CHAP",
+    "communication": "CONF",
     "dossier": "RPRT",
     "autre": "GEN",
 }
@@ -1231,8 +1237,8 @@ def csl_json(documents: Sequence[LoadedRecord]) -> str:
             item["author"] = [_author(a) for a in d.authors]
         if d.publisher:
             item["publisher"] = d.publisher
-        if d.journal:
-            item["container-title"] = d.journal
+        if d.journal or d.book:
+            item["container-title"] = d.journal or d.book
         if d.issue:
             item["issue"] = d.issue
         if (issued := _csl_date(d.date)) is not None:
@@ -1254,8 +1260,8 @@ def ris(documents: Sequence[LoadedRecord]) -> str:
         lines.append(f"ID  - {d.id}")
         lines.append(f"TI  - {' '.join(d.title.split())}")
         lines += [f"AU  - {a}" for a in d.authors]
-        if d.journal:
-            lines.append(f"T2  - {d.journal}")
+        if d.journal or d.book:
+            lines.append(f"T2  - {d.journal or d.book}")
         if d.publisher:
             lines.append(f"PB  - {d.publisher}")
         if d.date and d.date != "unknown":
