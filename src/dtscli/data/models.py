@@ -104,6 +104,11 @@ class PublishedCount(Record):
         None, description="Which instances are counted, when the source says (signed = active)."
     )
     label: str = Field(description="What was counted, in French, as the source says it.")
+    compared: bool = Field(
+        True,
+        description="False for a figure about something else than the instances of the type "
+        "(quartiers, contrats de ville, a share): shown for context, never compared with the base.",
+    )
     source: Source = Field(description="The document that publishes the count, and its date.")
 
 
