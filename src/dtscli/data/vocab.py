@@ -43,8 +43,13 @@ class NameBasis(str, Enum):
 
 
 # The statuses under which a scheme covers its territory, for `dts stats` coverage and gaps
-# and for the sheets: every status but an intention and an ended scheme.
-NOT_COVERING: tuple[str, ...] = (Status.intention.value, Status.expired.value)
+# and for the sheets: every status but an intention, an ended scheme and an unknown status
+# (a scheme whose status no source gives may not exist any more: it is not counted).
+NOT_COVERING: tuple[str, ...] = (
+    Status.intention.value,
+    Status.expired.value,
+    Status.unknown.value,
+)
 COVERING_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.value not in NOT_COVERING)
 
 
