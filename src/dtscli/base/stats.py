@@ -133,9 +133,7 @@ class Scope:
 
     def counts(self, instance: Instance) -> bool:
         """Covers its territory: a covering status, grounded unless --status chose them."""
-        return instance.status in self.covering and (
-            self.statuses is not None or instance.grounded
-        )
+        return instance.status in self.covering and (self.statuses is not None or instance.grounded)
 
     @property
     def narrowed(self) -> bool:

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from dtscli.base.freshness import DEFAULT_YEARS, FreshnessRow, freshness
+from dtscli.base.freshness import FreshnessRow, freshness
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.stats import Scope
 from dtscli.util.errors import DtsError

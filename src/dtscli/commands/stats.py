@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
+from dtscli.base.freshness import DEFAULT_YEARS
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.labels import status_label
 from dtscli.base.stats import (
@@ -28,7 +29,6 @@ from dtscli.base.stats import (
     compute,
 )
 from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
-from dtscli.base.freshness import DEFAULT_YEARS
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.commands.freshness import write_freshness
 from dtscli.data import models

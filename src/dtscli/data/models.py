@@ -177,7 +177,7 @@ class Scheme(Sourced):
     department: DepartmentCode | None = Field(
         None,
         description="For a territory spanning two départements: the one the source groups "
-        "the scheme under, e.g. \"04\" (quote it).",
+        'the scheme under, e.g. "04" (quote it).',
     )
     signed_on: dt.date | None = Field(
         None, description="Date of signature (YYYY-MM-DD), where a source gives it."

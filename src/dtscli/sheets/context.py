@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from dtscli.base.dataversion import data_version
+from dtscli.base.french import scheme_status_label
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
 from dtscli.base.loader import LoadedRecord
+from dtscli.base.provenance import counts_as_existing  # the rule of `dts stats coverage`
 from dtscli.base.referential import Territory, fold
 from dtscli.cache.listindex import normalise_code
 from dtscli.data import kinds, models
-from dtscli.data.vocab import COVERING_STATUSES  # the same rule as `dts stats coverage`
 from dtscli.sheets.environment import family_label, fr_date, fr_join, fr_percent, status_label
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _
@@ -231,7 +232,8 @@ def scheme_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Co
         "name": scheme.name,
         "territory": territory_info(kb, scheme.territory, loaded.path, cites),
         "status": scheme.status.value,
-        "status_label": status_label(scheme.status.value, scheme.type in FEMININE_TYPES),
+        "status_label": scheme_status_label(scheme, scheme.type in FEMININE_TYPES),
+        "status_basis": scheme.status_basis.value if scheme.status_basis else None,
         "signed_on": scheme.signed_on,
         "end_on": scheme.end_on,
         "as_of": latest_as_of(scheme.sources),
@@ -309,6 +311,8 @@ def contact_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> C
         "website": contact.website,
         "territory": territory.name if territory else None,
         "verified_on": contact.verified_on,
+        "published_on": contact.published_on,
+        "name_guessed": contact.name_basis is models.NameBasis.guessed,
         "refs": cites.cite(contact.sources, loaded.path),
         "people": [],
     }
@@ -640,8 +644,8 @@ def territory_sheet(
         in_family = [s for s in covering if scheme_type(kb, s.record.type).record.family == family]
         covered: set[str] = set()
         for loaded in in_family:
-            if loaded.record.status.value not in COVERING_STATUSES:
-                continue  # an intention or an expired scheme covers no one
+            if not counts_as_existing(loaded.record):
+                continue  # an intention, an expired or unknown scheme covers no one
             area = kb.territory(loaded.record.territory)
             if area is not None:
                 covered |= area.communes & territory.communes

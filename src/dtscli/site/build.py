@@ -39,10 +39,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from dtscli.base.french import scheme_status_label
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.loader import LoadedRecord
+from dtscli.base.provenance import counts_as_existing
 from dtscli.data import models
-from dtscli.data.vocab import COVERING_STATUSES, fold
+from dtscli.data.vocab import fold
 from dtscli.sheets.context import (
     FEMININE_TYPES,
     LEGAL_KINDS,
@@ -287,7 +289,8 @@ class Site:
         self.pages += 1
 
     def status_words(self, loaded: LoadedRecord) -> str:
-        return status_label(loaded.record.status.value, loaded.record.type in FEMININE_TYPES)
+        record = loaded.record
+        return scheme_status_label(record, record.type in FEMININE_TYPES, with_date=True)
 
     def scheme_row(self, loaded: LoadedRecord, cites: Citations | None = None) -> dict[str, Any]:
         scheme = loaded.record
@@ -349,6 +352,8 @@ class Site:
                     "phone": contact.phone if self.personal.show else None,
                     "website": contact.website,
                     "verified_on": contact.verified_on,
+                    "published_on": contact.published_on,
+                    "name_guessed": contact.name_basis is models.NameBasis.guessed,
                     "refs": cites.cite(contact.sources, loaded.path),
                 }
             )
@@ -780,8 +785,7 @@ class Site:
             covering = {
                 s.record.type
                 for s in self.by_commune.get(code, [])
-                if s.record.status.value in COVERING_STATUSES
-                and not s.record.territory.startswith("qpv:")
+                if counts_as_existing(s.record) and not s.record.territory.startswith("qpv:")
             }
             missing = [t for t in GAP_TYPES if t not in covering]
             if missing:
