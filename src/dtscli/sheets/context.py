@@ -188,6 +188,14 @@ def territory_info(kb: KnowledgeBase, ref: str, cited_by: str, cites: Citations)
     return territory_data(kb, territory, cites)
 
 
+def territory_incomplete(kb: KnowledgeBase, territory: Territory) -> bool:
+    """A local territory whose sources give only part of its communes: figures are minima."""
+    if territory.kind != "local":
+        return False
+    loaded = kb.find(kinds.LOCAL_TERRITORY, territory.code)
+    return bool(loaded is not None and getattr(loaded.record, "incomplete", False))
+
+
 def territory_data(kb: KnowledgeBase, territory: Territory, cites: Citations) -> Context:
     """A territory's names and population; `refs` points at the referential."""
     referential = kb.referential
@@ -209,6 +217,7 @@ def territory_data(kb: KnowledgeBase, territory: Territory, cites: Citations) ->
         "name": territory.name,
         "label": territory.label,
         "population": territory.population,
+        "incomplete": territory_incomplete(kb, territory),
         "communes": len(territory.communes),
         "depts": depts,
         "regions": regions,
@@ -230,7 +239,9 @@ def scheme_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Co
         "type": scheme.type,
         "type_name": type_loaded.record.name if type_loaded else scheme.type,
         "name": scheme.name,
-        "territory": territory_info(kb, scheme.territory, loaded.path, cites),
+        "territory": grouped_territory(
+            territory_info(kb, scheme.territory, loaded.path, cites), scheme.department
+        ),
         "status": scheme.status.value,
         "status_label": scheme_status_label(scheme, scheme.type in FEMININE_TYPES),
         "status_basis": scheme.status_basis.value if scheme.status_basis else None,
@@ -240,6 +251,14 @@ def scheme_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Co
         "axes": [axis.name or axis.id for axis in scheme.axes],
         "refs": refs,
     }
+
+
+def grouped_territory(info: Context, department: str | None) -> Context:
+    """A territory spanning two départements, grouped under the one the source names."""
+    if not department:
+        return info
+    kept = [d for d in info.get("depts", []) if d["code"] == department]
+    return dict(info, depts=kept) if kept else info
 
 
 def legal_heading(text: models.LegalText) -> str:
@@ -504,6 +523,7 @@ def published_counts(
                 if count.status
                 else None,
                 "as_of": count.source.as_of,
+                "compared": count.compared,
                 "refs": cites.cite([count.source], loaded.path),
             }
         )

@@ -332,8 +332,16 @@ class Site:
             "code": territory.code,
             "url": url,
             "population": territory.population,
+            "incomplete": self.incomplete(territory),
             "communes": len(territory.communes),
         }
+
+    def incomplete(self, territory: Any) -> bool:
+        """A local territory whose sources give only part of its communes."""
+        if territory.kind != "local":
+            return False
+        loaded = self.kb.find("local-territory", territory.code)
+        return bool(loaded is not None and getattr(loaded.record, "incomplete", False))
 
     def contact_rows(self, contacts: Iterable[LoadedRecord], cites: Citations) -> list[dict]:
         rows: list[dict[str, Any]] = []
@@ -1025,6 +1033,7 @@ class Site:
                     "url": link["url"],
                     "kind": kind_label,
                     "population": territory.population,
+                    "incomplete": bool(getattr(record, "incomplete", False)),
                     "communes": communes,
                     "epci": epci,
                     "notes": self.personal.text(record.notes),
