@@ -13,7 +13,7 @@ from dtscli.base.labels import FEMININE_TYPES, STATUSES, status_label, status_wo
 from dtscli.cache.listindex import public, scheme_row
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.util.errors import DtsError
-from dtscli.util.i18n import _
+from dtscli.util.i18n import N_, _
 from dtscli.util.output import check_format, dump_json, to_jsonable
 from dtscli.util.suggest import did_you_mean
 
@@ -98,4 +98,15 @@ def readable(value: Any, key: str | None = None) -> Any:
         return [readable(item, key) for item in value]
     if key == "status" and value in STATUSES:
         return status_label(value)
+    if key in ("as_of", "date") and value == "unknown":
+        return _("unknown date")
+    if key in BASIS_WORDS and value in BASIS_WORDS[key]:
+        return _(BASIS_WORDS[key][value])
     return value
+
+
+# The words of how sure a fact is, for people (the data keeps the codes).
+BASIS_WORDS = {
+    "status_basis": {"stated": N_("stated by the source"), "inferred": N_("inferred")},
+    "name_basis": {"stated": N_("given by the source"), "guessed": N_("guessed")},
+}

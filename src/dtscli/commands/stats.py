@@ -210,6 +210,8 @@ def completeness_table(rows: Sequence[CompletenessRow], human: bool):
         if human:
             item["compared"] = status_label(row.status) if row.status else _("covering statuses")
             item["gap"] = signed(row.gap)
+            if row.as_of == "unknown":
+                item["as_of"] = _("unknown date")
             item["published"] = grouped(row.published)
             item["held"] = grouped(row.held)
             if not row.compared:
