@@ -11,8 +11,12 @@ import pytest
 
 from tests.conftest import set_language
 
-INTERNAL = re.compile(r"\bseeds?\b|LEGAL\.md|SOURCES\.md|DESIGN\.md|/work/|\b00\d_[0-9a-f]{8}", re.I)
-ENGLISH_STATUS = re.compile(r"\b(?:unknown|inferred|stated|guessed|in_preparation|renewal|expired)\b")
+INTERNAL = re.compile(
+    r"\bseeds?\b|LEGAL\.md|SOURCES\.md|DESIGN\.md|/work/|\b00\d_[0-9a-f]{8}", re.I
+)
+ENGLISH_STATUS = re.compile(
+    r"\b(?:unknown|inferred|stated|guessed|in_preparation|renewal|expired)\b"
+)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 SHOWN = ("CLS", "clsm-nice", "cls-albi", "cls-manosque", "l-sebbag", "celine-mansour",
