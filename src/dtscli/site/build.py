@@ -1087,7 +1087,7 @@ class Site:
         }
 
     def bibliography(self) -> None:
-        from dtscli.sheets.context import _document_sort_key
+        from dtscli.sheets.records import _document_sort_key
 
         documents = sorted(self.kb.of_kind("document"), key=lambda d: _document_sort_key(d.record))
         rows = [self.document_row(d) for d in documents]
