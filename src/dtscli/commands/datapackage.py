@@ -151,6 +151,10 @@ COLUMN_TEXT: dict[str, tuple[str, str]] = {
         "Pour un territoire sur deux départements : celui où la source le range.",
     ),
     "book": ("Ouvrage", "Pour un chapitre : le titre de l'ouvrage qui le contient."),
+    "compared": (
+        "Comparé à la base",
+        "Faux pour un repère (quartiers, contrats de ville, part) jamais comparé à la base.",
+    ),
     "incomplete": (
         "Composition incomplète",
         "Vrai quand les sources ne donnent qu'une partie des communes.",
@@ -307,14 +311,15 @@ def _territory_field(table: str, column: Column) -> dict[str, Any]:
     if column.as_json:
         return {"type": "array"}
     patterns = {
-        "ref": _table_schema_pattern(models.TERRITORY_PATTERN),
+        "ref": f"(france|{_table_schema_pattern(models.TERRITORY_PATTERN)})",
         "territory": _table_schema_pattern(models.TERRITORY_PATTERN),
         "code": f"({CODE_PATTERN})",
         "dept": f"({DEPT_PATTERN})",
         "kind": None,
     }
     if column.name == "kind":
-        return {"type": "string", "constraints": {"enum": list(models.TERRITORY_KINDS)}}
+        kinds_ = [*models.TERRITORY_KINDS, "country"]  # country: France, for published counts
+        return {"type": "string", "constraints": {"enum": kinds_}}
     pattern = patterns.get(column.name)
     return {"type": "string", **({"constraints": {"pattern": pattern}} if pattern else {})}
 
