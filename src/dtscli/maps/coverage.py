@@ -215,7 +215,11 @@ class MapMaker:
 
     def scheme_label(self, loaded: LoadedRecord) -> str:
         scheme = loaded.record
-        return f"{scheme.name} ({status_label(scheme.status.value, scheme.type in FEMININE)})"
+        feminine = scheme.type in FEMININE
+        words = status_label(scheme.status.value, feminine)
+        if scheme.status_basis is not None and scheme.status_basis.value == "inferred":
+            words += ", déduite" if feminine else ", déduit"  # the status no source states
+        return f"{scheme.name} ({words})"
 
     def labels(self, schemes: Sequence[LoadedRecord]) -> dict[str, str]:
         feminine = bool(schemes) and all(s.record.type in FEMININE for s in schemes)
