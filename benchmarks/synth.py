@@ -53,6 +53,8 @@ def scheme_text(rng: random.Random, index: int, kind: str, territory: str, name:
         f"territory: {territory}",
         f"status: {status}",
     ]
+    if status != "unknown":  # rule status-basis: say where a status comes from
+        lines.append("status_basis: stated")
     if status in ("active", "renewal", "expired") and rng.random() < 0.8:
         year = rng.randint(2015, 2025)
         lines.append(f"signed_on: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")

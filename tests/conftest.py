@@ -50,6 +50,8 @@ class MiniBase:
             f"territory: {territory}",
             f"status: {status}",
         ]
+        if status != "unknown" and "status_basis" not in extra:  # a status says where from
+            lines.append("status_basis: stated")
         lines += [f"{key}: {value}" for key, value in extra.items()]
         lines += ["sources:", "  - document: doc-test", "    as_of: 2024-01-01"]
         return self.write(f"schemes/{type_.lower()}/{id_}.yaml", "\n".join(lines) + "\n")

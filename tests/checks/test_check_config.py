@@ -18,8 +18,9 @@ territory: commune:06088
 status: active
 signed_on: 2023-03-01
 sources:
-  - document: ars-paca-dynamiques-territoriales-2021
-    as_of: 2021-11-17
+  - document: ars-paca-webinaire-sante-mentale-qpv-2025
+    as_of: 2025-04-22
+status_basis: stated
 """
 
 
@@ -58,7 +59,7 @@ def test_error_exit_code_and_location(invoke, repo):
 
 
 def test_strict_fails_on_warnings(invoke, repo):
-    assert invoke("check", *TODAY, data=repo / "data").exit_code == 0  # stale contacts warn
+    assert invoke("check", *TODAY, data=repo / "data").exit_code == 0  # old statuses warn
     assert invoke("check", "--strict", *TODAY, data=repo / "data").exit_code == 1
 
 
@@ -68,7 +69,8 @@ def test_dts_toml_changes_severity_disables_and_ignores(invoke, repo):
         'ignore = ["contacts/*"]\n'
         "[rules]\n"
         'cls-mental-health-axis = "warning"\n'
-        'cls-without-clsm = "off"\n',
+        'cls-without-clsm = "off"\n'
+        'status-source-old = "off"\n',  # the shipped CLSM of 2021 warn
         encoding="utf-8",
     )
     code, found = findings(invoke, repo)
@@ -119,6 +121,10 @@ def test_paths_limit_the_report_not_the_loading(invoke, repo):
     )
     code, found = findings(invoke, repo, str(target))
     assert code == 0 and found == []  # references to unchanged files resolve
+    stale = (repo / "data/contacts/celine-mansour.yaml").read_text(encoding="utf-8")
+    (repo / "data/contacts/celine-mansour.yaml").write_text(
+        stale.replace("published_on:", "verified_on:"), encoding="utf-8"
+    )  # checked in 2021: a stale contact, the one finding under contacts/
     code, found = findings(invoke, repo, str(repo / "data/contacts"))
     assert {f["path"].split("/")[1] for f in found} == {"contacts"}
 

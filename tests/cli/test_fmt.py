@@ -90,7 +90,7 @@ def test_every_shipped_file_round_trips_idempotently(invoke, shipped_copy):
 def test_folded_text_keeps_its_line_breaks(shipped_copy):
     path = shipped_copy / "schemes" / "clsm" / "clsm-nice.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "notes: >-\n  Cité dans" in text
+    assert "notes: >-\n  L'état des lieux" in text
     assert format_text(text, "scheme") == text
 
 

@@ -37,6 +37,7 @@ signed_on: 2023-05-01
 sources:
   - document: ars-paca-webinaire-sante-mentale-qpv-2025
     as_of: 2025-04-22
+status_basis: stated
 """
 
 # Words of English prose that a French output must not hold (data and codes excepted:
@@ -314,19 +315,20 @@ def test_check_counts_are_grouped_for_the_language(bad_base):
 def test_show_in_both_languages():
     french = dts("show", "clsm-nice", "--data-dir", str(SHIPPED), lang=FRENCH).stdout
     english = dts("show", "clsm-nice", "--data-dir", str(SHIPPED), lang=ENGLISH).stdout
-    assert "\nstatus: actif\n" in french and "status: active" not in french
-    assert "\nstatus: active\n" in english
+    assert "\nstatus: actif (déduit), source du 17 novembre 2021\n" in french
+    assert "status: active" not in french and "status_basis: déduit\n" in french
+    assert "\nstatus: active (inferred), source of November 17, 2021\n" in english
 
 
 def test_stats_in_both_languages():
     args = ("stats", "coverage", "--type", "CLSM", "--dept", "06", "--data-dir", str(SHIPPED))
     french = dts(*args, lang=FRENCH).stdout
     assert f"62,2{NBSP}%" in french and f"702{NNBSP}348" in french
-    assert f"Statuts couvrants{NBSP}: en préparation, en renouvellement, actif, inconnu" in french
+    assert f"Statuts couvrants{NBSP}: en préparation, en renouvellement, actif (" in french
     assert "Part" in french.split("\n\n")[1] and english_leftovers(french) == []
     english = dts(*args, lang=ENGLISH).stdout
     assert "62.2%" in english and "702,348" in english and "62,2" not in english
-    assert "Covering statuses: in_preparation, renewal, active, unknown" in english
+    assert "Covering statuses: in_preparation, renewal, active (default" in english
     assert french_leftovers(english) == []
 
 

@@ -298,14 +298,18 @@ def test_clsm_sheet_of_the_alpes_maritimes_lists_its_ten_clsm(sheet):
     assert len(rows) == 10
     assert {row[1].removesuffix(" (commune)") for row in rows} == set(TEN_CLSM_06)
     assert all(row[0].startswith("Conseil local de santé mentale ") for row in rows)
-    assert {row[3] for row in rows} == {"actif (au 17 novembre 2021)"}
+    assert {row[3] for row in rows} == {"actif (déduit) (au 17 novembre 2021)"}
     assert "Marseille" not in listed and "Albi" not in listed
     assert "| Alpes-Maritimes (06) | 10 | 10 |" in section(md, "### Dans la base")
     assert "| Provence-Alpes-Côte d'Azur | 19 | CLSM en PACA |" in md
     contacts = section(md, f"## Qui contacter{NBSP}?")
     assert "Agence régionale de santé Provence-Alpes-Côte d'Azur" in contacts
     assert "Agence régionale de santé Occitanie" not in contacts  # narrowed to the territory
-    assert f"vérifiées le 17 novembre 2021{NBSP}[" in contacts  # verified_on shown
+    # published by a deck, checked by no one: never called verified
+    assert "publiées par la source le 22 avril 2025, non vérifiées depuis" in contacts
+    assert "vérifiées le" not in contacts
+    assert "Céline Mansour" not in contacts  # named in 2021, replaced in 2025
+    assert "Cynthia Benkhoucha** (nom déduit de l'adresse électronique, à confirmer)" in contacts
     reading = section(md, "## Pour aller plus loin")
     assert reading.index("Les démarches territoriales de santé*. ") < reading.index(
         "*Historique et cadre législatif des CLSM*"
@@ -330,7 +334,7 @@ def test_scheme_sheet(sheet):
     assert md.startswith("# Conseil local de santé mentale de Nice\n")
     brief = section(md, "## En bref")
     assert f"Nice, commune (Alpes-Maritimes), 357{NNBSP}737 habitants" in brief
-    assert f"actif (au 17 novembre 2021){NBSP}[" in brief
+    assert f"actif (déduit) (au 17 novembre 2021){NBSP}[" in brief
     assert "Projet territorial de santé mentale des Alpes-Maritimes" in section(
         md, "## Sur le même territoire"
     )
@@ -367,10 +371,9 @@ def test_territory_sheet_population_covered_in_a_department(shipped_kb):
     assert mental["covered_population"] == sum(referential.communes[c].population for c in communes)
     assert mental["covered_share"] == f"100{NBSP}%"  # the PTSM covers the whole department
     globale = next(f for f in context["families"] if f["id"] == "sante-globale")
-    nice_vence = ("06088", "06157")
-    assert globale["covered_population"] == sum(
-        referential.communes[c].population for c in nice_vence
-    )
+    # the CLS of Nice and Vence are of unknown status since 2021: they cover no one
+    assert {s["status"] for s in globale["schemes"]} == {"unknown"}
+    assert globale["covered_population"] == 0
 
 
 def test_expired_schemes_cover_no_one(snap):

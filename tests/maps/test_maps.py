@@ -140,7 +140,7 @@ def test_department_map_marks_exactly_the_covered_communes(kb, fake):
     assert {p.get("data-status") for p in shapes(root) if p.get("data-status")} == {"active"}
     nice = next(p for p in shapes(root) if p.get("data-code") == "06088")
     assert nice.find("s:title", NS).text == (
-        "Nice (06088)\u00a0: Conseil local de santé mentale de Nice (actif)"
+        "Nice (06088)\u00a0: Conseil local de santé mentale de Nice (actif, déduit)"
     )
     aiglun = next(p for p in shapes(root) if p.get("data-code") == "06001")
     assert aiglun.find("s:title", NS).text.endswith("aucune démarche")

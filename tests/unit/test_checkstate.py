@@ -78,8 +78,8 @@ def test_an_everyday_edit_rereads_one_file(shipped_copy, state, tmp_path):
 def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     contact = next((shipped_copy / "contacts").glob("*.yaml"))
-    line = line_of(contact, "verified_on")
-    edit(contact, line, "verified_on: 2030-01-01")
+    line = line_of(contact, "published_on")
+    edit(contact, line, "published_on: 2030-01-01")
     report = again(shipped_copy, state)
     assert report.reread == 1
     assert any(f.rule == "contact-verified" and "future" in f.message for f in report.findings)
@@ -88,15 +88,15 @@ def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path)
 
 def test_a_suppression_comment_is_honoured(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
-    contact = next((shipped_copy / "contacts").glob("*.yaml"))
-    line = line_of(contact, "verified_on")
-    before = [f for f in again(shipped_copy, state).findings if f.path.endswith(contact.name)]
-    assert any(f.rule == "contact-stale" for f in before)
-    edit(contact, line, line + "  # dts: disable=contact-stale")
+    scheme = shipped_copy / "schemes/clsm/clsm-nice.yaml"  # its status rests on 2021
+    line = line_of(scheme, "status")
+    before = [f for f in again(shipped_copy, state).findings if f.path.endswith(scheme.name)]
+    assert any(f.rule == "status-source-old" for f in before)
+    edit(scheme, line, line + "  # dts: disable=status-source-old")
     report = again(shipped_copy, state)
     assert report.reread == 1
     assert not any(
-        f.rule == "contact-stale" and f.path.endswith(contact.name) for f in report.findings
+        f.rule == "status-source-old" and f.path.endswith(scheme.name) for f in report.findings
     )
     assert findings(report) == whole(shipped_copy, tmp_path)
 

@@ -73,6 +73,16 @@ def status_label(status: str, feminine: bool = False) -> str:
     return labels.status_label(str(status), feminine, lang=SHEET_LANGUAGE)
 
 
+def scheme_status_label(scheme: Any, feminine: bool = False, with_date: bool = False) -> str:
+    """« actif (déduit) » for an inferred status; with its source date when `with_date`
+    (« actif (déduit), source du 17 novembre 2021 »), for pages that print no date beside."""
+    from dtscli.base.provenance import newest_date
+
+    basis = scheme.status_basis.value if scheme.status_basis else None
+    as_of = newest_date(scheme.sources) if with_date else None
+    return labels.status_words(scheme.status.value, basis, feminine, as_of, lang=SHEET_LANGUAGE)
+
+
 def family_label(family: str) -> str:
     try:
         return FAMILY_LABELS[str(family)]

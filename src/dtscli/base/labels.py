@@ -6,9 +6,12 @@ words are the codes themselves (what --status takes)."""
 
 from __future__ import annotations
 
-from dtscli.data.vocab import Status
-from dtscli.util.i18n import NP_, _, translations
+import datetime as dt
 
+from dtscli.data.vocab import Status
+from dtscli.util.i18n import N_, NP_, _, format_date, translations
+
+FEMININE_TYPES = ("CPTS",)  # « une communauté » : « active », « déduite »
 STATUS_CONTEXT = "status"
 FEMININE_STATUS_CONTEXT = "status, feminine"
 STATUS_WORDS = (
@@ -35,3 +38,33 @@ def status_label(status: str, feminine: bool = False, lang: str | None = None) -
         raise ValueError(_("unknown status {status!r}").format(status=status))
     context = FEMININE_STATUS_CONTEXT if feminine else STATUS_CONTEXT
     return translations(lang).pgettext(context, status)
+
+
+INFERRED_WORDS = (
+    NP_("status basis", "{status} (inferred)"),
+    NP_("status basis, feminine", "{status} (inferred)"),
+)
+SOURCE_DATE_WORDS = N_("{status}, source of {date}")
+
+
+def status_words(
+    status: str,
+    basis: str | None,
+    feminine: bool = False,
+    as_of: dt.date | str | None = None,
+    lang: str | None = None,
+) -> str:
+    """The status as a reader must see it: « actif (déduit) » when inferred, and the date of
+    its newest source when given (« actif (déduit), source du 17 novembre 2021 »)."""
+    words = status_label(status, feminine, lang)
+    catalog = translations(lang)
+    if basis == "inferred":
+        context = "status basis, feminine" if feminine else "status basis"
+        words = catalog.pgettext(context, "{status} (inferred)").format(status=words)
+    if isinstance(as_of, str) and as_of and as_of != "unknown":
+        as_of = dt.date.fromisoformat(as_of)
+    if isinstance(as_of, dt.date):
+        words = catalog.gettext(SOURCE_DATE_WORDS).format(
+            status=words, date=format_date(as_of, lang)
+        )
+    return words

@@ -209,6 +209,8 @@ class Referential:
         return cache[ref]
 
     def _resolve(self, ref: str) -> Territory | None:
+        if ref == "france":  # a published count for the whole country (PublishedCount)
+            return self._territory(ref, "country", "fr", "France", self.communes)
         kind, _, code = ref.partition(":")
         if kind == "commune":
             commune = self.communes.get(code)

@@ -12,19 +12,26 @@ Definitions (also in docs/commands.md, "dts stats"):
 
 - an instance is *in* a department or region when its territory has a commune there, so an
   EPCI spanning two departments counts in both (and once in the total);
-- *covering* statuses: by default every status except `intention` and `expired`; `--status`
-  chooses others. Coverage, gaps and published counts that name no status use them;
+- *covering* statuses: by default every status except `intention`, `expired` and `unknown`,
+  and only when the status is stated or inferred with a reason (base/provenance.py);
+  `--status` chooses others. Coverage, gaps and published counts that name no status use them;
+- a scheme whose record names the département the source groups it under (`department`)
+  counts there only, even when its EPCI spans two départements;
+- a local territory known to be incomplete (`incomplete: true`) is flagged wherever its
+  figures appear: its covered population is a lower bound;
 - a published count that names a status compares with the instances of exactly that status;
 - a scheme on a QPV covers part of a commune only: it is left out of coverage and gaps.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dtscli.base.kb import KnowledgeBase
+from dtscli.base.provenance import newest_date, status_is_grounded
 from dtscli.base.referential import Referential, Territory
 from dtscli.data import kinds, models
 from dtscli.data.vocab import COVERING_STATUSES, NOT_COVERING
@@ -55,6 +62,8 @@ class Instance:
     communes: frozenset[str]
     depts: frozenset[str]
     regions: frozenset[str]
+    grounded: bool = True  # the status says it exists (stated, or inferred with a reason)
+    incomplete: bool = False  # on a local territory whose communes are only partly known
 
     @property
     def partial(self) -> bool:
@@ -62,6 +71,8 @@ class Instance:
         return self.kind in PARTIAL_KINDS
 
     def overlaps(self, territory: Territory) -> bool:
+        if territory.kind in ("dept", "region"):  # where the scheme is grouped (department)
+            return territory.code in (self.depts if territory.kind == "dept" else self.regions)
         if self.communes and territory.communes:
             return not self.communes.isdisjoint(territory.communes)
         return self.ref == territory.ref
@@ -74,6 +85,11 @@ def instances(kb: KnowledgeBase) -> list[Instance]:
         scheme = loaded.record
         territory = kb.territory(scheme.territory)
         empty: frozenset[str] = frozenset()
+        depts = territory.depts if territory else empty
+        regions = territory.regions if territory else empty
+        dept = kb.referential.departements.get(scheme.department or "")
+        if dept is not None:  # grouped as the source groups it, not by every commune
+            depts, regions = frozenset({dept.code}), frozenset({dept.region})
         found.append(
             Instance(
                 id=scheme.id,
@@ -82,11 +98,21 @@ def instances(kb: KnowledgeBase) -> list[Instance]:
                 ref=scheme.territory,
                 kind=territory.kind if territory else "",
                 communes=territory.communes if territory else empty,
-                depts=territory.depts if territory else empty,
-                regions=territory.regions if territory else empty,
+                depts=depts,
+                regions=regions,
+                grounded=status_is_grounded(scheme),
+                incomplete=_incomplete(kb, scheme.territory),
             )
         )
     return sorted(found, key=lambda i: (models.SCHEME_TYPES.index(i.type), i.id))
+
+
+def _incomplete(kb: KnowledgeBase, ref: str) -> bool:
+    kind, _, code = ref.partition(":")
+    if kind != "local":
+        return False
+    loaded = kb.find(kinds.LOCAL_TERRITORY, code)
+    return bool(loaded is not None and getattr(loaded.record, "incomplete", False))
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,10 @@ class Scope:
     @property
     def covering(self) -> tuple[str, ...]:
         return self.statuses or COVERING_STATUSES
+
+    def counts(self, instance: Instance) -> bool:
+        """Covers its territory: a covering status, grounded unless --status chose them."""
+        return instance.status in self.covering and (self.statuses is not None or instance.grounded)
 
     @property
     def narrowed(self) -> bool:
@@ -245,6 +275,9 @@ class CompletenessRow:
     as_of: str
     locator: str | None
     held_ids: tuple[str, ...] = field(default=())
+    compared: bool = True  # False: a figure for context (quartiers, a share), no comparison
+    scale: str = ""  # france, region or dept
+    older_than_base: bool = False  # the count is older than the newest fact the base holds
 
 
 def completeness(
@@ -284,9 +317,12 @@ def _completeness_row(
         held_ids = tuple(
             i.id
             for i in found
-            if i.type == type_ and i.status in compared and i.overlaps(territory)
+            if i.type == type_
+            and i.status in compared
+            and (published.status is not None or scope.counts(i))
+            and i.overlaps(territory)
         )
-    held = len(held_ids) if territory is not None else None
+    held = len(held_ids) if territory is not None and published.compared else None
     document = kb.find(kinds.DOCUMENT, published.source.document)
     as_of = published.source.as_of
     return CompletenessRow(
@@ -303,8 +339,26 @@ def _completeness_row(
         document_title=document.record.title if document else None,
         as_of=as_of if isinstance(as_of, str) else as_of.isoformat(),
         locator=published.source.locator,
-        held_ids=held_ids,
+        held_ids=held_ids if published.compared else (),
+        compared=published.compared,
+        scale=published.territory.partition(":")[0] or published.territory,
+        older_than_base=_older_than_base(kb, type_, published, held_ids),
     )
+
+
+def _older_than_base(
+    kb: KnowledgeBase, type_: str, published: models.PublishedCount, held_ids: Sequence[str]
+) -> bool:
+    """True when some scheme of the type held in the territory rests on a newer fact."""
+    as_of = published.source.as_of
+    if not isinstance(as_of, dt.date):
+        return False
+    for scheme_id in held_ids:
+        loaded = kb.find(kinds.SCHEME, scheme_id)
+        newest = newest_date(loaded.record.sources) if loaded else None
+        if newest is not None and newest > as_of:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- coverage
@@ -323,13 +377,14 @@ class CoverageRow:
     share: float | None  # percent, one decimal; None when the area has no population
     schemes: int  # covering instances counted (QPV ones left out)
     qpv_left_out: int  # covering instances on a QPV, not counted
+    incomplete: tuple[str, ...] = ()  # counted instances on a territory only partly known
 
 
 def covered_communes(found: Sequence[Instance], scope: Scope) -> dict[str, set[str]]:
     """For each type, the union of the communes its covering instances (not QPV) cover."""
     covered: dict[str, set[str]] = {t: set() for t in models.SCHEME_TYPES}
     for instance in found:
-        if instance.status in scope.covering and not instance.partial:
+        if scope.counts(instance) and not instance.partial:
             covered[instance.type].update(instance.communes)
     return covered
 
@@ -356,7 +411,7 @@ def coverage(kb: KnowledgeBase, scope: Scope, found: Sequence[Instance]) -> list
     covering = [
         i
         for i in found
-        if i.type in scope.types and i.status in scope.covering and i.kind and scope.touches(i)
+        if i.type in scope.types and scope.counts(i) and i.kind and scope.touches(i)
     ]
     present = {i.type for i in covering if not i.partial}
     types = [t for t in scope.types if scope.types_given or t in present]
@@ -417,6 +472,7 @@ def _coverage_row(
         share=round(100 * covered_population / population, 1) if population else None,
         schemes=sum(1 for i in here if not i.partial),
         qpv_left_out=sum(1 for i in here if i.partial),
+        incomplete=tuple(i.id for i in here if i.incomplete),
     )
 
 
@@ -507,7 +563,7 @@ def compute(kb: KnowledgeBase, scope: Scope, view: str = "summary") -> Stats:
     qpv = [
         i.id
         for i in found
-        if i.partial and i.type in scope.types and i.status in scope.covering and scope.touches(i)
+        if i.partial and i.type in scope.types and scope.counts(i) and scope.touches(i)
     ]
     header = Header(
         scope=scope_label(referential, scope),

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from dtscli.base.labels import status_label
+from dtscli.base.labels import FEMININE_TYPES, status_words
 from dtscli.data.vocab import SCHEME_TYPES, Status, fold
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import N_, _, counted
@@ -111,11 +111,19 @@ def scheme_row(kb: Any, loaded: Any) -> Row:
         "regions": sorted(territory.regions) if territory else [],
         "population": territory.population if territory else None,
         "status": scheme.status.value,
+        "status_basis": scheme.status_basis.value if scheme.status_basis else None,
+        "status_as_of": _newest_as_of(scheme.sources),
         "signed_on": scheme.signed_on.isoformat() if scheme.signed_on else None,
         "end_on": scheme.end_on.isoformat() if scheme.end_on else None,
         "_sort": kb.sort_key(loaded),
         "_text": search_text(scheme),
     }
+
+
+def _newest_as_of(sources: Any) -> str | None:
+    """ISO date of the newest dated source: the date a status rests on."""
+    dates = [s.as_of.isoformat() for s in sources if not isinstance(s.as_of, str)]
+    return max(dates) if dates else None
 
 
 def search_text(scheme: Any) -> str:
@@ -156,7 +164,18 @@ def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
     columns = [(key, _(title)) for key, title in LIST_COLUMNS]
     shown = [public(r) for r in rows]
     if fmt != "csv":  # CSV is data: the status values, as --status takes them
-        shown = [dict(row, status=status_label(row["status"])) for row in shown]
+        shown = [
+            dict(
+                row,
+                status=status_words(
+                    row["status"],
+                    row.get("status_basis"),
+                    row["type"] in FEMININE_TYPES,
+                    row.get("status_as_of"),
+                ),
+            )
+            for row in shown
+        ]
     write_rows(shown, columns, fmt, footer=footer, out=out)
     if fmt == "csv":
         sys.stderr.write(f"{footer}\n")

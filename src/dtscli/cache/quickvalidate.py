@@ -34,6 +34,7 @@ KNOWN_KEYS = {  # the schema keys `vouch` understands, by schema type
     "list": {"type", "items_schema", "min_length", "max_length"},
     "str": {"type", "pattern"},
     "int": {"type", "ge", "le"},
+    "bool": {"type"},
     "date": {"type"},
     "literal": {"type", "expected"},
     "enum": {"type", "cls", "members", "sub_type"},
@@ -82,6 +83,10 @@ def vouch(schema: dict[str, Any], value: Any) -> Any:
             or value < schema.get("ge", value)
             or value > schema.get("le", value)
         ):
+            raise Unsure(kind)
+        return value
+    if kind == "bool":
+        if type(value) is not bool:  # YAML true/false; "yes" or 1 left to pydantic-core
             raise Unsure(kind)
         return value
     if kind == "date":

@@ -52,33 +52,44 @@ def contact_phone(scope: Scope, ctx: Context) -> Iterator[Finding]:
     "contact-verified",
     "contacts",
     Severity.error,
-    N_("Personal data: a person's details carry the date they were last verified."),
+    N_(
+        "Personal data: a person's details carry the date a source published them "
+        "or the date someone checked them."
+    ),
 )
 def contact_verified(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked(kinds.CONTACT):
         contact = loaded.record
-        if contact.kind == "person" and contact.verified_on is None:
+        if contact.kind == "person" and contact.verified_on is None and not contact.published_on:
             yield finding(
                 "contact-verified",
                 loaded,
-                _("a person's contact details need `verified_on`"),
+                _("a person's contact details need `published_on` or `verified_on`"),
                 "kind",
-                hint=_("add `verified_on: YYYY-MM-DD`, the date you checked them"),
+                hint=_(
+                    "add `published_on: YYYY-MM-DD`, the date the source published them, "
+                    "or `verified_on`, the date you checked them"
+                ),
             )
-        elif contact.verified_on and contact.verified_on > ctx.today:
-            yield finding(
-                "contact-verified",
-                loaded,
-                _("verified_on {date} is in the future").format(date=contact.verified_on),
-                "verified_on",
-            )
+        for key in ("published_on", "verified_on"):
+            day = getattr(contact, key)
+            if day and day > ctx.today:
+                yield finding(
+                    "contact-verified",
+                    loaded,
+                    _("{key} {date} is in the future").format(key=key, date=day),
+                    key,
+                )
 
 
 @declare(
     "contact-stale",
     "contacts",
     Severity.warning,
-    N_("People change jobs: details not verified for 18 months are probably out of date."),
+    N_(
+        "People change jobs: details someone checked more than 18 months ago are probably "
+        "out of date (details never checked are shown as published, not verified)."
+    ),
     options=(("max_age_months", 18),),
 )
 def contact_stale(scope: Scope, ctx: Context) -> Iterator[Finding]:

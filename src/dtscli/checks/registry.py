@@ -127,6 +127,7 @@ def all_rules() -> dict[str, Rule]:
         identity,
         law,
         loading,
+        provenance,
         references,
         scale,
     )

@@ -304,7 +304,10 @@ def stats(
     view: Annotated[
         str,
         typer.Argument(
-            help=_("summary (all four, compact), counts, completeness, coverage or gaps.")
+            help=_(
+                "summary (all four, compact), counts, completeness, coverage, gaps or "
+                "freshness (age of the facts)."
+            )
         ),
     ] = "summary",
     type_: Annotated[
@@ -338,6 +341,9 @@ def stats(
     min_population: Annotated[
         int, typer.Option(help=_("Gaps: communes with at least this many inhabitants."))
     ] = 10_000,
+    years: Annotated[
+        int, typer.Option(help=_("Freshness: facts older than this many years are listed."))
+    ] = 3,
     fmt: Format = "table",
     data_dir: DataDir = None,
 ) -> None:
@@ -354,6 +360,7 @@ def stats(
             statuses=status or [],
             by=by,
             min_population=min_population,
+            years=years,
         )
     )
 

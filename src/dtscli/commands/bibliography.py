@@ -33,6 +33,8 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "texte-officiel": ("legislation", "GOVDOC", "misc"),
     "video": ("motion_picture", "VIDEO", "misc"),
     "carte": ("map", "MAP", "misc"),
+    "chapitre": ("chapter", "CHAP", "incollection"),
+    "communication": ("speech", "CONF", "misc"),
     "autre": ("document", "GEN", "misc"),
 }
 ET_AL = ("et al.", "et al", "et alii")
@@ -124,7 +126,7 @@ def csl_item(document: dict[str, Any]) -> dict[str, Any]:
         item["author"] = names
     optional = {
         "publisher": document.get("publisher"),
-        "container-title": document.get("journal"),
+        "container-title": document.get("journal") or document.get("book"),
         "issue": document.get("issue"),
         "URL": document.get("url"),
         "abstract": document.get("description"),
@@ -168,7 +170,7 @@ def ris_record(document: dict[str, Any]) -> list[tuple[str, str]]:
         lines.append(("PY", str(parts[0])))
         padded = [f"{p:02d}" for p in parts[1:]] + [""] * (2 - len(parts[1:]))
         lines.append(("DA", "/".join([str(parts[0]), *padded, ""])))
-    for tag, key in (("PB", "publisher"), ("JO", "journal"), ("IS", "issue")):
+    for tag, key in (("PB", "publisher"), ("JO", "journal"), ("T2", "book"), ("IS", "issue")):
         if document.get(key):
             lines.append((tag, str(document[key])))
     count, span = pages(document)
@@ -235,7 +237,7 @@ def bibtex_entry(document: dict[str, Any]) -> str:
         fields.append(
             ("institution" if kind == "techreport" else "publisher", bibtex_escape(publisher))
         )
-    for key, field_name in (("journal", "journal"), ("issue", "number")):
+    for key, field_name in (("journal", "journal"), ("book", "booktitle"), ("issue", "number")):
         if document.get(key):
             fields.append((field_name, bibtex_escape(str(document[key]))))
     count, span = pages(document)

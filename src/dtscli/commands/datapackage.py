@@ -140,7 +140,26 @@ COLUMN_TEXT: dict[str, tuple[str, str]] = {
     "email": ("Courriel", "Adresse électronique."),
     "phone": ("Téléphone", "Numéro de téléphone, au format français."),
     "website": ("Site web", "Adresse du site (http ou https)."),
-    "verified_on": ("Vérifié le", "Date de la dernière vérification des coordonnées."),
+    "verified_on": ("Vérifié le", "Date à laquelle quelqu'un a vérifié les coordonnées."),
+    "published_on": ("Publié le", "Date à laquelle une source a publié les coordonnées."),
+    "name_basis": ("Origine du nom", "stated (donné par une source) ou guessed (deviné)."),
+    "status_basis": (
+        "Fondement du statut",
+        "stated (dit par la source) ou inferred (déduit, raison dans les notes).",
+    ),
+    "department": (
+        "Département de rattachement",
+        "Pour un territoire sur deux départements : celui où la source le range.",
+    ),
+    "book": ("Ouvrage", "Pour un chapitre : le titre de l'ouvrage qui le contient."),
+    "compared": (
+        "Comparé à la base",
+        "Faux pour un repère (quartiers, contrats de ville, part) jamais comparé à la base.",
+    ),
+    "incomplete": (
+        "Composition incomplète",
+        "Vrai quand les sources ne donnent qu'une partie des communes.",
+    ),
     "scheme_type": ("Type de démarche", "CLS, CLSM, ASV, PTSM, CPTS ou DAC."),
     "short_name": ("Nom court", "Nom usuel, par ex. 3DS."),
     "number": ("Numéro", "Numéro officiel, en texte (par ex. 2022-217)."),
@@ -293,14 +312,15 @@ def _territory_field(table: str, column: Column) -> dict[str, Any]:
     if column.as_json:
         return {"type": "array"}
     patterns = {
-        "ref": _table_schema_pattern(models.TERRITORY_PATTERN),
+        "ref": f"(france|{_table_schema_pattern(models.TERRITORY_PATTERN)})",
         "territory": _table_schema_pattern(models.TERRITORY_PATTERN),
         "code": f"({CODE_PATTERN})",
         "dept": f"({DEPT_PATTERN})",
         "kind": None,
     }
     if column.name == "kind":
-        return {"type": "string", "constraints": {"enum": list(models.TERRITORY_KINDS)}}
+        kinds_ = [*models.TERRITORY_KINDS, "country"]  # country: France, for published counts
+        return {"type": "string", "constraints": {"enum": kinds_}}
     pattern = patterns.get(column.name)
     return {"type": "string", **({"constraints": {"pattern": pattern}} if pattern else {})}
 

@@ -138,8 +138,9 @@ def _territories(kb: KnowledgeBase, dataset: Dataset) -> list[dict[str, Any]]:
         territory = kb.territory(ref)
         if territory is None:
             continue
-        depts = sorted(territory.depts)
-        regions = sorted(territory.regions)
+        country = territory.kind == "country"  # France (a published count): no dept rows
+        depts = [] if country else sorted(territory.depts)
+        regions = [] if country else sorted(territory.regions)
         rows.append(
             {
                 "ref": ref,

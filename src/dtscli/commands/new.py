@@ -330,6 +330,7 @@ def render(kb: KnowledgeBase, new: NewScheme) -> str:
         f"name: {scalar(new.name)}",
         f"territory: {territory.ref}  # {described}",
         f"status: {new.status}  # {statuses}",
+        *_status_basis_line(new.status),
         "# signed_on: YYYY-MM-DD  # " + _("date of signature, only where a source gives it"),
         "# end_on: YYYY-MM-DD  # " + _("end date, only where a source gives it"),
         *_axes_placeholder(kb, new.type),
@@ -343,6 +344,16 @@ def render(kb: KnowledgeBase, new: NewScheme) -> str:
         "#   " + _("Free text in French: what the source says, what is still unknown."),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _status_basis_line(status: str) -> list[str]:
+    """A status other than unknown says whether the source states it (rule status-basis)."""
+    if status == models.Status.unknown.value:
+        return []
+    return [
+        "status_basis: stated  # "
+        + _("stated: the source says so; inferred: write in notes what it is inferred from")
+    ]
 
 
 def _axes_placeholder(kb: KnowledgeBase, scheme_type: str) -> list[str]:

@@ -9,11 +9,11 @@ from typing import Any, TextIO
 
 from dtscli.base.describe import record_view, territory_view
 from dtscli.base.kb import KnowledgeBase
-from dtscli.base.labels import STATUSES, status_label
+from dtscli.base.labels import FEMININE_TYPES, STATUSES, status_label, status_words
 from dtscli.cache.listindex import public, scheme_row
 from dtscli.commands.common import load_base, require_loadable
 from dtscli.util.errors import DtsError
-from dtscli.util.i18n import _
+from dtscli.util.i18n import N_, _
 from dtscli.util.output import check_format, dump_json, to_jsonable
 from dtscli.util.suggest import did_you_mean
 
@@ -74,14 +74,39 @@ def render_text(view: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def scheme_status_words(view: dict[str, Any]) -> str:
+    """« actif (déduit), source du 17 novembre 2021 »: how sure, and as of when."""
+    dates = [s.get("as_of") for s in view.get("sources") or [] if isinstance(s, dict)]
+    dated = sorted(str(d) for d in dates if d and str(d) != "unknown")
+    return status_words(
+        view["status"],
+        view.get("status_basis"),
+        feminine=view.get("type") in FEMININE_TYPES,
+        as_of=dated[-1] if dated else None,
+    )
+
+
 def readable(value: Any, key: str | None = None) -> Any:
     """The view for people: None, empty lists and empty mappings left out, statuses in the
     language of the run (`actif`); the rest as `--format json` has it."""
     if isinstance(value, dict):
+        if value.get("status") in STATUSES and "type" in value:
+            value = dict(value, status=scheme_status_words(value))
         kept = {name: readable(item, name) for name, item in value.items()}
         return {name: item for name, item in kept.items() if item not in (None, [], {})}
     if isinstance(value, list):
         return [readable(item, key) for item in value]
     if key == "status" and value in STATUSES:
         return status_label(value)
+    if key in ("as_of", "date") and value == "unknown":
+        return _("unknown date")
+    if key in BASIS_WORDS and value in BASIS_WORDS[key]:
+        return _(BASIS_WORDS[key][value])
     return value
+
+
+# The words of how sure a fact is, for people (the data keeps the codes).
+BASIS_WORDS = {
+    "status_basis": {"stated": N_("stated by the source"), "inferred": N_("inferred")},
+    "name_basis": {"stated": N_("given by the source"), "guessed": N_("guessed")},
+}

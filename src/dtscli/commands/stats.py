@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
+from dtscli.base.freshness import DEFAULT_YEARS
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.labels import status_label
 from dtscli.base.stats import (
@@ -29,6 +30,7 @@ from dtscli.base.stats import (
 )
 from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
 from dtscli.commands.common import load_base, require_loadable
+from dtscli.commands.freshness import write_freshness
 from dtscli.data import models
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import N_, NP_, _, counted, format_number, format_percent, pgettext
@@ -109,7 +111,10 @@ def header_lines(header: Header, view: str) -> list[str]:
     )
     lines = [_("Scope: {scope}; types: {types}").format(scope=header.scope, types=types)]
     if header.statuses_from == "default":
-        why = _("default: every status except intention and expired; --status to choose")
+        why = _(
+            "default: every status except intention, expired and unknown, when a source states "
+            "it or the notes give the reason it is inferred; --status to choose"
+        )
     else:
         why = _("from --status")
     if view in ("summary", "counts"):
@@ -156,6 +161,7 @@ COMPLETENESS_COLUMNS = (
     ("gap", N_("Gap")),
     ("document", N_("Source document")),
     ("as_of", N_("As of")),
+    ("note", N_("Note")),
 )
 COVERAGE_COLUMNS = (
     ("level", N_("Level")),
@@ -167,6 +173,7 @@ COVERAGE_COLUMNS = (
     ("share", N_("Share")),
     ("schemes", N_("Schemes")),
     ("qpv_left_out", N_("QPV left out")),
+    ("note", N_("Note")),
 )
 GAP_COLUMNS = (
     ("code", N_("Commune")),
@@ -198,22 +205,46 @@ def completeness_table(rows: Sequence[CompletenessRow], human: bool):
     flat = []
     for row in rows:
         item = asdict(row)
-        item["compared"] = ", ".join(row.compared_statuses)
+        item["compared"] = ", ".join(row.compared_statuses) if row.compared else ""
+        item["note"] = completeness_note(row)
         if human:
             item["compared"] = status_label(row.status) if row.status else _("covering statuses")
             item["gap"] = signed(row.gap)
+            if row.as_of == "unknown":
+                item["as_of"] = _("unknown date")
             item["published"] = grouped(row.published)
             item["held"] = grouped(row.held)
-            if row.held is None:
+            if not row.compared:
+                item["compared"] = _("(context, not compared)")
+                item["held"] = item["gap"] = ""
+            elif row.held is None:
                 item["held"] = _("(territory unknown)")
         flat.append(item)
     return COMPLETENESS_COLUMNS, flat
+
+
+def completeness_note(row: CompletenessRow) -> str:
+    """What a reader must know before comparing: a count older than the base's facts."""
+    if row.compared and row.older_than_base:
+        return _("count older than the facts the base holds")
+    return ""
+
+
+def coverage_note(row: CoverageRow) -> str:
+    """A territory only partly known makes the covered population a lower bound."""
+    if not row.incomplete:
+        return ""
+    return _("lower bound: communes of {ids} only partly known").format(
+        ids=", ".join(row.incomplete)
+    )
 
 
 def coverage_table(rows: Sequence[CoverageRow], human: bool):
     flat = []
     for row in rows:
         item = asdict(row)
+        item["note"] = coverage_note(row)
+        item["incomplete"] = ", ".join(row.incomplete)
         if human:
             item["covered_population"] = grouped(row.covered_population)
             item["population"] = grouped(row.population)
@@ -332,13 +363,16 @@ def write(stats: Stats, view: str, fmt: str, out: TextIO | None = None) -> None:
         write_rows(rows, columns, fmt, title=title, footer=footer, out=out)
 
 
+ALL_VIEWS = (*VIEWS, "freshness")  # freshness: commands/freshness.py
+
+
 def check_view(view: str) -> str:
-    if view not in VIEWS:
-        guess = did_you_mean(view, list(VIEWS))
+    if view not in ALL_VIEWS:
+        guess = did_you_mean(view, list(ALL_VIEWS))
         hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
         raise DtsError(
             _("unknown view {view!r}{hint}; views are: {views}").format(
-                view=view, hint=hint, views=", ".join(VIEWS)
+                view=view, hint=hint, views=", ".join(ALL_VIEWS)
             )
         )
     return view
@@ -378,7 +412,11 @@ def print_stats(
             _("csv holds one table: choose a view, e.g. `dts stats counts --format csv`")
         )
     require_loadable(kb)
+    years = options.pop("years", DEFAULT_YEARS)
     scope = make_scope(kb, **options)
+    if view == "freshness":
+        write_freshness(kb, scope, years, fmt, out)
+        return Stats(Header("", None, None, [], "", [], "", 0, [], 0, []))
     stats = compute(kb, scope, view)
     write(stats, view, fmt, out)
     return stats

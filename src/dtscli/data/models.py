@@ -56,7 +56,12 @@ class Record(BaseModel):
 
 
 Status = vocab.Status
+StatusBasis = vocab.StatusBasis
+NameBasis = vocab.NameBasis
 Family = vocab.Family
+DepartmentCode = Annotated[str, StringConstraints(pattern=r"^(?:\d{2,3}|2[AB])$")]
+COUNT_TERRITORY_PATTERN = r"^(?:france|region:\d{2}|dept:(?:\d{2,3}|2[AB]))$"
+CountTerritory = Annotated[str, StringConstraints(pattern=COUNT_TERRITORY_PATTERN)]
 
 
 class Source(Record):
@@ -91,12 +96,19 @@ class Scale(Record):
 class PublishedCount(Record):
     """A count published by an authority (e.g. « 19 CLSM en PACA »)."""
 
-    territory: TerritoryRef = Field(description="The territory counted: region:93, dept:06…")
+    territory: CountTerritory = Field(
+        description="The territory counted: `france`, region:93, dept:06…"
+    )
     count: int = Field(ge=0, description="The number the source publishes.")
     status: Status | None = Field(
         None, description="Which instances are counted, when the source says (signed = active)."
     )
     label: str = Field(description="What was counted, in French, as the source says it.")
+    compared: bool = Field(
+        True,
+        description="False for a figure about something else than the instances of the type "
+        "(quartiers, contrats de ville, a share): shown for context, never compared with the base.",
+    )
     source: Source = Field(description="The document that publishes the count, and its date.")
 
 
@@ -157,6 +169,16 @@ class Scheme(Sourced):
         json_schema_extra={"examples": TERRITORY_EXAMPLES},
     )
     status: Status = Field(description="Where it stands, as of its latest source.")
+    status_basis: StatusBasis | None = Field(
+        None,
+        description="How sure the status is: `stated` by a source, or `inferred` (the reason "
+        "goes in the notes). Required unless the status is `unknown`.",
+    )
+    department: DepartmentCode | None = Field(
+        None,
+        description="For a territory spanning two départements: the one the source groups "
+        'the scheme under, e.g. "04" (quote it).',
+    )
     signed_on: dt.date | None = Field(
         None, description="Date of signature (YYYY-MM-DD), where a source gives it."
     )
@@ -204,8 +226,18 @@ class Contact(Sourced):
     territory: TerritoryRef | None = Field(
         None, description="Territory the contact covers: region:93, dept:06…"
     )
+    name_basis: NameBasis | None = Field(
+        None,
+        description="`guessed` when no source prints the name (e.g. read from an e-mail "
+        "address): shown with a caveat.",
+    )
+    published_on: dt.date | None = Field(
+        None, description="Date a source published these contact details."
+    )
     verified_on: dt.date | None = Field(
-        None, description="When the contact details were last checked (required for a person)."
+        None,
+        description="Date someone checked these contact details (only then are they "
+        "called verified).",
     )
 
 
@@ -288,6 +320,8 @@ class Document(Record):
         "texte-officiel",
         "video",
         "carte",
+        "chapitre",
+        "communication",
         "autre",
     ] = Field(description="Kind of document.")
     title: str = Field(description="Title as published.")
@@ -296,6 +330,9 @@ class Document(Record):
     )
     publisher: str | None = Field(None, description="Publisher or issuing body.")
     journal: str | None = Field(None, description="Journal or series, for an article.")
+    book: str | None = Field(
+        None, description="For a chapter: the title of the book that contains it."
+    )
     issue: str | None = Field(None, description="Issue number, as text.")
     date: Annotated[PartialDate | None, BeforeValidator(vocab.date_as_text)] = Field(
         None,
@@ -349,6 +386,11 @@ class LocalTerritory(Sourced):
     )
     epci: list[EpciCode] = Field(
         default_factory=list, description="SIREN codes of its EPCI, quoted."
+    )
+    incomplete: bool = Field(
+        False,
+        description="True when the sources give only part of its communes: every figure "
+        "computed on it (population, coverage) is flagged as a lower bound.",
     )
 
 

@@ -46,9 +46,28 @@ class Status(str, Enum):
     unknown = "unknown"
 
 
+class StatusBasis(str, Enum):
+    """How sure a status is: the source states it, or the base infers it (reason in notes)."""
+
+    stated = "stated"
+    inferred = "inferred"
+
+
+class NameBasis(str, Enum):
+    """Whether a contact's name is printed by a source or guessed (e.g. from an e-mail)."""
+
+    stated = "stated"
+    guessed = "guessed"
+
+
 # The statuses under which a scheme covers its territory, for `dts stats` coverage and gaps
-# and for the sheets: every status but an intention and an ended scheme.
-NOT_COVERING: tuple[str, ...] = (Status.intention.value, Status.expired.value)
+# and for the sheets: every status but an intention, an ended scheme and an unknown status
+# (a scheme whose status no source gives may not exist any more: it is not counted).
+NOT_COVERING: tuple[str, ...] = (
+    Status.intention.value,
+    Status.expired.value,
+    Status.unknown.value,
+)
 COVERING_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s.value not in NOT_COVERING)
 
 

@@ -180,9 +180,10 @@ class MapData:
         if label is None:
             scheme = loaded.record
             feminine = scheme.type in FEMININE
-            label = self._labels[loaded.id] = (
-                f"{scheme.name} ({status_label(scheme.status.value, feminine)})"
-            )
+            words = status_label(scheme.status.value, feminine)
+            if scheme.status_basis is not None and scheme.status_basis.value == "inferred":
+                words += ", déduite" if feminine else ", déduit"  # the status no source states
+            label = self._labels[loaded.id] = f"{scheme.name} ({words})"
         return label
 
     def labels(self, schemes: Sequence[LoadedRecord]) -> dict[str, str]:

@@ -6,50 +6,65 @@ a department if asked), one scheme instance (`scheme_sheet`) and what covers a t
 its sources in the context's `sources` list, so that a sheet can say where each fact comes
 from and as of when. A reference that does not resolve stops the sheet (run `dts check`):
 a handout with a hole in it is worse than none.
+
+The builders live here; the numbered sources in citations.py, the records as plain data in
+records.py, the map and the written file in output.py (re-exported here for the callers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from dtscli.base.dataversion import data_version
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
 from dtscli.base.loader import LoadedRecord
-from dtscli.base.referential import Territory, fold
+from dtscli.base.provenance import counts_as_existing  # the rule of `dts stats coverage`
+from dtscli.base.referential import Territory
 from dtscli.cache.listindex import normalise_code
 from dtscli.data import kinds, models
-from dtscli.data.vocab import COVERING_STATUSES  # the same rule as `dts stats coverage`
-from dtscli.sheets.environment import family_label, fr_date, fr_join, fr_percent, status_label
+from dtscli.sheets.citations import REFERENTIAL_KEY, Citations, referential_entry
+from dtscli.sheets.environment import family_label, fr_join, fr_percent, status_label
+from dtscli.sheets.output import attach_map, map_context, run, sheet_map
+from dtscli.sheets.records import (
+    FEMININE_TYPES,
+    LEGAL_KINDS,
+    TERRITORY_KINDS,
+    arrange_contacts,
+    contact_data,
+    legal_data,
+    legal_heading,
+    reading_list,
+    scheme_data,
+    select_contacts,
+    territory_data,
+    territory_incomplete,
+)
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _
 from dtscli.util.suggest import did_you_mean
 
 Context = dict[str, Any]
-
-TERRITORY_KINDS = {
-    "commune": "commune",
-    "epci": "intercommunalité",
-    "dept": "département",
-    "region": "région",
-    "qpv": "quartier prioritaire",
-    "local": "territoire de projet",
-}
-LEGAL_KINDS = {
-    "loi": "Loi",
-    "decret": "Décret",
-    "ordonnance": "Ordonnance",
-    "arrete": "Arrêté",
-    "article-de-code": "Article de code",
-    "circulaire": "Circulaire",
-    "instruction": "Instruction",
-    "recommandation": "Recommandation",
-}
-FEMININE_TYPES = ("CPTS",)  # « une communauté » : « active », « échue »
-REFERENTIAL_KEY = ("referential", "")
+__all__ = [
+    "FEMININE_TYPES",
+    "LEGAL_KINDS",
+    "REFERENTIAL_KEY",
+    "TERRITORY_KINDS",
+    "Citations",
+    "attach_map",
+    "build_sheet",
+    "data_version",
+    "legal_heading",
+    "map_context",
+    "parse_day",
+    "referential_entry",
+    "run",
+    "scheme_sheet",
+    "sheet_map",
+    "territory_incomplete",
+    "territory_sheet",
+    "type_sheet",
+]
 
 
 # ---------------------------------------------------------------- sheet metadata
@@ -74,317 +89,6 @@ def _meta(kb: KnowledgeBase, kind: str, today: dt.date) -> Context:
         "data_version": data_version(kb.data_dir),
         "map": None,  # set by attach_map when the geometry is installed
     }
-
-
-# ---------------------------------------------------------------- sources
-
-
-class Citations:
-    """The sheet's « Sources »: numbered in order of first citation; one entry per document
-    and `as_of` date, with the locators (pages, slides) the facts were read at."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self._numbers: dict[tuple[str, str], int] = {}
-        self.entries: list[Context] = []
-
-    def cite(self, sources: Iterable[models.Source], cited_by: str) -> list[int]:
-        numbers: list[int] = []
-        for source in sources:
-            key = (source.document, str(source.as_of))
-            if key not in self._numbers:
-                self._numbers[key] = len(self.entries) + 1
-                self.entries.append(self._entry(source, cited_by))
-            number = self._numbers[key]
-            entry = self.entries[number - 1]
-            if source.locator and source.locator not in entry["locators"]:
-                entry["locators"].append(source.locator)
-                entry["locators"].sort(key=_natural)
-            numbers.append(number)
-        return sorted(set(numbers))
-
-    def cite_referential(self) -> list[int]:
-        """Populations and territory names come from the official referential."""
-        if REFERENTIAL_KEY not in self._numbers:
-            self._numbers[REFERENTIAL_KEY] = len(self.entries) + 1
-            self.entries.append(referential_entry(self.kb, len(self.entries) + 1))
-        return [self._numbers[REFERENTIAL_KEY]]
-
-    def _entry(self, source: models.Source, cited_by: str) -> Context:
-        found = self.kb.find(kinds.DOCUMENT, source.document)
-        if found is None:
-            raise DtsError(
-                _(
-                    "{place} cites the document {id!r}, which no record in "
-                    "documents/ has; run `dts check`"
-                ).format(place=cited_by, id=source.document)
-            )
-        document: models.Document = found.record
-        return {
-            "number": len(self.entries) + 1,
-            "id": document.id,
-            "title": document.title,
-            "authors": list(document.authors),
-            "publisher": document.publisher,
-            "date": document.date if document.date and document.date != "unknown" else None,
-            "url": document.url,
-            "as_of": source.as_of,
-            "locators": [],
-            "referential": False,
-        }
-
-
-def _natural(text: str) -> list:
-    """« p. 9 » before « p. 10 »."""
-    return [
-        (0, int(part), "") if part.isdigit() else (1, 0, fold(part))
-        for part in re.split(r"(\d+)", text)
-    ]
-
-
-def referential_entry(kb: KnowledgeBase, number: int) -> Context:
-    """The territory referential as a source (it is generated, not a document record)."""
-    version = None
-    header = kb.data_dir / "territories" / "communes.yaml"
-    try:
-        with header.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("source:"):
-                    version = line.split("version:", 1)[-1].strip(' "}\n') or None
-                    break
-                if not line.startswith("#"):
-                    break
-    except OSError:
-        pass
-    title = "Découpage administratif de la France : communes, EPCI, départements, régions"
-    return {
-        "number": number,
-        "id": "referential",
-        "title": title,
-        "authors": [],
-        "publisher": "INSEE (Code officiel géographique, populations légales) et DGCL, "
-        "via le paquet @etalab/decoupage-administratif"
-        + (f" version {version}" if version else ""),
-        "date": None,
-        "url": None,
-        "as_of": "unknown",
-        "locators": [],
-        "referential": True,
-    }
-
-
-# ---------------------------------------------------------------- records as plain data
-
-
-def territory_info(kb: KnowledgeBase, ref: str, cited_by: str, cites: Citations) -> Context:
-    territory = kb.territory(ref)
-    if territory is None:
-        raise DtsError(
-            _("{place}: the territory {ref!r} is not in the referential; run `dts check`").format(
-                place=cited_by, ref=ref
-            )
-        )
-    return territory_data(kb, territory, cites)
-
-
-def territory_data(kb: KnowledgeBase, territory: Territory, cites: Citations) -> Context:
-    """A territory's names and population; `refs` points at the referential."""
-    referential = kb.referential
-    depts = [
-        {"code": d, "name": referential.departements[d].name}
-        for d in sorted(territory.depts)
-        if d in referential.departements
-    ]
-    regions = [
-        {"code": r, "name": referential.regions[r].name}
-        for r in sorted(territory.regions)
-        if r in referential.regions
-    ]
-    return {
-        "ref": territory.ref,
-        "kind": territory.kind,
-        "kind_label": TERRITORY_KINDS[territory.kind],
-        "code": territory.code,
-        "name": territory.name,
-        "label": territory.label,
-        "population": territory.population,
-        "communes": len(territory.communes),
-        "depts": depts,
-        "regions": regions,
-        "refs": cites.cite_referential(),
-    }
-
-
-def latest_as_of(sources: Iterable[models.Source]) -> dt.date | str:
-    dates = [s.as_of for s in sources if isinstance(s.as_of, dt.date)]
-    return max(dates) if dates else "unknown"
-
-
-def scheme_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Context:
-    scheme: models.Scheme = loaded.record
-    type_loaded = kb.find(kinds.SCHEME_TYPE, scheme.type)
-    refs = cites.cite(scheme.sources, loaded.path)
-    return {
-        "id": scheme.id,
-        "type": scheme.type,
-        "type_name": type_loaded.record.name if type_loaded else scheme.type,
-        "name": scheme.name,
-        "territory": territory_info(kb, scheme.territory, loaded.path, cites),
-        "status": scheme.status.value,
-        "status_label": status_label(scheme.status.value, scheme.type in FEMININE_TYPES),
-        "signed_on": scheme.signed_on,
-        "end_on": scheme.end_on,
-        "as_of": latest_as_of(scheme.sources),
-        "axes": [axis.name or axis.id for axis in scheme.axes],
-        "refs": refs,
-    }
-
-
-def legal_heading(text: models.LegalText) -> str:
-    """« Loi n° 2022-217 du 21 février 2022, dite « 3DS » »; a code article by its title."""
-    if text.kind == "article-de-code":
-        return text.title
-    heading = LEGAL_KINDS[text.kind]
-    if text.number:
-        heading += f" n° {text.number}"
-    if text.date:
-        heading += f" du {fr_date(text.date)}"
-    if text.short_name and text.kind == "loi":
-        heading += f", dite « {text.short_name} »"
-    elif not text.number and text.short_name:
-        heading += f" ({text.short_name})"
-    return heading
-
-
-def legal_data(
-    kb: KnowledgeBase, legal_id: str, type_code: str, cites: Citations, cited_by: str
-) -> Context:
-    found = kb.find(kinds.LEGAL, legal_id)
-    if found is None:
-        raise DtsError(
-            _(
-                "{place} names the legal text {id!r}, which no record in legal/ has; "
-                "run `dts check`"
-            ).format(place=cited_by, id=legal_id)
-        )
-    text: models.LegalText = found.record
-    return {
-        "id": text.id,
-        "heading": legal_heading(text),
-        "kind": text.kind,
-        "kind_label": LEGAL_KINDS[text.kind],
-        "title": text.title,
-        "short_name": text.short_name,
-        "number": text.number,
-        "date": text.date,
-        "articles": list(text.articles),
-        "journal": text.journal,
-        "url": text.url,
-        "in_force_on": text.in_force_on,
-        "description": text.description,
-        "requirements": [r.summary for r in text.requires if r.scheme_type == type_code],
-        "refs": cites.cite(text.sources, found.path),
-    }
-
-
-def contact_data(kb: KnowledgeBase, loaded: LoadedRecord, cites: Citations) -> Context:
-    contact: models.Contact = loaded.record
-    organisation = kb.find(kinds.CONTACT, contact.organisation)
-    if contact.organisation and organisation is None:
-        raise DtsError(
-            _("{path}: the organisation {id!r} is no contact record; run `dts check`").format(
-                path=loaded.path, id=contact.organisation
-            )
-        )
-    territory = kb.territory(contact.territory) if contact.territory else None
-    return {
-        "id": contact.id,
-        "kind": contact.kind,
-        "name": contact.name,
-        "role": contact.role,
-        "organisation_id": contact.organisation,
-        "organisation": organisation.record.name if organisation else None,
-        "email": contact.email,
-        "phone": contact.phone,
-        "website": contact.website,
-        "territory": territory.name if territory else None,
-        "verified_on": contact.verified_on,
-        "refs": cites.cite(contact.sources, loaded.path),
-        "people": [],
-    }
-
-
-def arrange_contacts(contacts: list[Context]) -> list[Context]:
-    """Organisations by name, each with its people; people without a listed organisation
-    after them, by name."""
-    organisations = {c["id"]: c for c in contacts if c["kind"] == "organisation"}
-    top: list[Context] = sorted(organisations.values(), key=lambda c: fold(c["name"]))
-    loose: list[Context] = []
-    for person in sorted(
-        (c for c in contacts if c["kind"] == "person"), key=lambda c: fold(c["name"])
-    ):
-        parent = organisations.get(person["organisation_id"] or "")
-        (parent["people"] if parent else loose).append(person)
-    return top + loose
-
-
-def select_contacts(
-    kb: KnowledgeBase,
-    *,
-    type_code: str | None,
-    scope: Territory | None,
-    national: bool,
-) -> list[LoadedRecord]:
-    """Contacts for a scheme type (any when None) whose territory overlaps `scope`;
-    contacts without a territory (national bodies) only when `national`."""
-    chosen = []
-    for loaded in kb.of_kind(kinds.CONTACT):
-        contact: models.Contact = loaded.record
-        if type_code is not None and type_code not in contact.scheme_types:
-            continue
-        if contact.territory is None:
-            if national:
-                chosen.append(loaded)
-            continue
-        if scope is None:
-            chosen.append(loaded)
-            continue
-        territory = kb.territory(contact.territory)
-        if territory is not None and territory.overlaps(scope):
-            chosen.append(loaded)
-    return chosen
-
-
-def _document_sort_key(document: models.Document) -> tuple:
-    """Most recent first; a year alone after the dated documents of that year; undated last."""
-    date = document.date if document.date and document.date != "unknown" else ""
-    parts = [int(part) for part in date.split("-") if part.isdigit()]
-    recency = tuple(-part for part in parts) + (0,) * (3 - len(parts))
-    return (not parts, recency, fold(document.title))
-
-
-def document_data(loaded: LoadedRecord, cites: Citations) -> Context:
-    document: models.Document = loaded.record
-    others = [s for s in document.sources if s.document != document.id]
-    return {
-        "id": document.id,
-        "kind": document.kind,
-        "title": document.title,
-        "authors": list(document.authors),
-        "publisher": document.publisher,
-        "journal": document.journal,
-        "issue": document.issue,
-        "date": document.date if document.date and document.date != "unknown" else None,
-        "pages": document.pages,
-        "url": document.url,
-        "refs": cites.cite(others, loaded.path),
-    }
-
-
-def reading_list(kb: KnowledgeBase, type_code: str, cites: Citations) -> list[Context]:
-    documents = [d for d in kb.of_kind(kinds.DOCUMENT) if type_code in d.record.scheme_types]
-    documents.sort(key=lambda d: _document_sort_key(d.record))
-    return [document_data(d, cites) for d in documents]
 
 
 # ---------------------------------------------------------------- what a sheet is about
@@ -500,6 +204,7 @@ def published_counts(
                 if count.status
                 else None,
                 "as_of": count.source.as_of,
+                "compared": count.compared,
                 "refs": cites.cite([count.source], loaded.path),
             }
         )
@@ -640,8 +345,8 @@ def territory_sheet(
         in_family = [s for s in covering if scheme_type(kb, s.record.type).record.family == family]
         covered: set[str] = set()
         for loaded in in_family:
-            if loaded.record.status.value not in COVERING_STATUSES:
-                continue  # an intention or an expired scheme covers no one
+            if not counts_as_existing(loaded.record):
+                continue  # an intention, an expired or unknown scheme covers no one
             area = kb.territory(loaded.record.territory)
             if area is not None:
                 covered |= area.communes & territory.communes
@@ -705,157 +410,3 @@ def build_sheet(
             _("--dept and --region narrow a type sheet (dts sheet CLSM --dept 06), not a scheme")
         )
     return scheme_sheet(kb, key, today=today)
-
-
-# ---------------------------------------------------------------- the sheet's map
-
-
-def sheet_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
-    """The map of a sheet's area (an `svg.MapSpec`), or None when the geometry is not
-    installed: a type sheet maps its scope (France when none), a scheme sheet its
-    territory, a territory sheet the départements around it."""
-    from dtscli.maps.coverage import MapMaker, types_title
-
-    try:
-        maker = MapMaker(kb, geometry, context["generated_on"], context["data_version"])
-    except DtsError:
-        return None
-    referential = kb.referential
-    kind = context["sheet_kind"]
-    if kind == "type":
-        code = context["type"]["code"]
-        schemes = kb.query(SchemeQuery(types=[code]))
-        heading = types_title([code])
-        scope = context["scope"]
-        if scope is None:
-            return maker.national_map(schemes, title=f"{heading} — France", ident="carte")
-        if scope["kind"] == "dept":
-            label = f"{scope['name']} ({scope['code']})"
-            return maker.area_map(
-                schemes, [scope["code"]], title=f"{heading} — {label}", area_label=label
-            )
-        depts = sorted(
-            d.code for d in referential.departements.values() if d.region == scope["code"]
-        )
-        return maker.area_map(
-            schemes,
-            depts,
-            title=f"{heading} — {scope['name']}",
-            area_label=f"la région {scope['name']}",
-            region=scope["code"],
-        )
-    if kind == "scheme":
-        loaded = kb.find("scheme", context["scheme"]["id"])
-        territory = kb.territory(loaded.record.territory) if loaded is not None else None
-        if loaded is None or territory is None:
-            return None
-        return maker.territory_map(
-            [loaded], territory, title=f"Territoire : {context['scheme']['name']}"
-        )
-    territory = kb.territory(context["territory"]["ref"])
-    if territory is None:
-        return None
-    schemes = kb.covering(territory)
-    depts = sorted(territory.depts)
-    title = f"Démarches territoriales de santé — {territory.label}"
-    if territory.kind == "region":
-        return maker.area_map(
-            schemes,
-            depts,
-            title=title,
-            area_label=f"la région {territory.name}",
-            region=territory.code,
-            focus=territory,
-        )
-    names = fr_join(referential.departements[d].name for d in depts)
-    return maker.area_map(schemes, depts, title=title, area_label=names, focus=territory)
-
-
-def map_context(kb: KnowledgeBase, context: Context, spec: Any) -> Context | None:
-    """What the templates print of the map: its title, and the covered communes (the text
-    alternative of the picture); `file` is set when the SVG is written beside the sheet."""
-    if spec is None:
-        return None
-    communes = []
-    for frame in spec.frames:
-        for shape in frame.shapes:
-            if shape.status is None:
-                continue
-            if shape.kind == "commune":
-                name = kb.referential.communes[shape.code].name
-                communes.append(f"{name} ({shape.code})")
-            else:
-                name = kb.referential.departements[shape.code].name
-                communes.append(f"toutes les communes de {name} ({shape.code})")
-    communes.sort(key=fold)
-    return {
-        "title": spec.title,
-        "description": spec.description,
-        "communes": communes,
-        "file": None,
-        "inline": None,
-    }
-
-
-def attach_map(kb: KnowledgeBase, context: Context, geometry: Any = None) -> Any:
-    """Draw the sheet's map and describe it in `context["map"]`; returns the map (an
-    `svg.MapSpec`) or None when there is no geometry."""
-    spec = sheet_map(kb, context, geometry)
-    context["map"] = map_context(kb, context, spec)
-    return spec
-
-
-def run(
-    kb: KnowledgeBase,
-    context: Context,
-    fmt: str,
-    *,
-    output: Path | None,
-    template: Path | None = None,
-) -> tuple[str | bytes, list[tuple[Path, bool]]]:
-    """Render a sheet with its map and write it: Markdown with the SVG map beside it (`-o
-    x.md` writes `x.svg` and links it), HTML with the map inline, PDF printed by a headless
-    Chromium. Returns the sheet (text, or PDF bytes) and the files written, each with
-    whether it changed."""
-    from dtscli.sheets import environment as render
-    from dtscli.util.files import write_atomically
-
-    if fmt == "pdf" and output is None:
-        raise DtsError("a PDF sheet needs -o FILE.pdf")
-    if fmt == "pdf":
-        from dtscli.util.browser import find_browser
-
-        find_browser()  # say so before the work, not after
-    spec = attach_map(kb, context)
-    map_svg = None
-    written: list[tuple[Path, bool]] = []
-    if spec is not None and fmt != "json":
-        from dtscli.maps import svg
-
-        map_svg = svg.render(spec)
-        if fmt == "md" and output is not None and output.suffix.lower() != ".svg":
-            beside = output.with_suffix(".svg")
-            written.append((beside, _write(beside, map_svg, write_atomically)))
-            context["map"]["file"] = beside.name
-    page_format = "html" if fmt == "pdf" else fmt
-    text = render.render_sheet(
-        context, page_format, data_dir=kb.data_dir, template=template, map_svg=map_svg
-    )
-    if fmt == "pdf":
-        from dtscli.maps.command import write_bytes
-        from dtscli.util.browser import html_to_pdf
-
-        data = html_to_pdf(text)
-        assert output is not None
-        written.append((output, _write(output, data, write_bytes)))
-        return data, written
-    if output is not None:
-        written.append((output, _write(output, text, write_atomically)))
-    return text, written
-
-
-def _write(path: Path, data: Any, writer: Any) -> bool:
-    try:
-        return writer(path, data)
-    except OSError as error:
-        raise DtsError(f"cannot write {path}: {error.strerror or error}") from None

@@ -26,6 +26,8 @@ DOCUMENT_KINDS = {
     "texte-officiel": "Texte officiel",
     "video": "Vidéo",
     "carte": "Carte",
+    "chapitre": "Chapitre",
+    "communication": "Communication",
     "autre": "Autre",
 }
 
@@ -53,7 +55,7 @@ class BibliographyPages(SiteBase):
         }
 
     def bibliography(self) -> None:
-        from dtscli.sheets.context import _document_sort_key
+        from dtscli.sheets.records import _document_sort_key
 
         documents = sorted(self.kb.of_kind("document"), key=lambda d: _document_sort_key(d.record))
         rows = [self.document_row(d) for d in documents]

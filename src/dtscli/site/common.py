@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from dtscli.base.french import scheme_status_label
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.loader import LoadedRecord
 from dtscli.data import models
@@ -124,7 +125,8 @@ class SiteBase:
         self.pages += 1
 
     def status_words(self, loaded: LoadedRecord) -> str:
-        return status_label(loaded.record.status.value, loaded.record.type in FEMININE_TYPES)
+        record = loaded.record
+        return scheme_status_label(record, record.type in FEMININE_TYPES, with_date=True)
 
     def scheme_row(self, loaded: LoadedRecord, cites: Citations | None = None) -> dict[str, Any]:
         """A scheme as a line of a table, with its source notes in `cites` (none without).
@@ -174,8 +176,16 @@ class SiteBase:
             "code": territory.code,
             "url": url,
             "population": territory.population,
+            "incomplete": self.incomplete(territory),
             "communes": len(territory.communes),
         }
+
+    def incomplete(self, territory: Any) -> bool:
+        """A local territory whose sources give only part of its communes."""
+        if territory.kind != "local":
+            return False
+        loaded = self.kb.find("local-territory", territory.code)
+        return bool(loaded is not None and getattr(loaded.record, "incomplete", False))
 
     def contact_rows(self, contacts: Iterable[LoadedRecord], cites: Citations) -> list[dict]:
         rows: list[dict[str, Any]] = []
@@ -194,6 +204,8 @@ class SiteBase:
                     "phone": contact.phone if self.personal.show else None,
                     "website": contact.website,
                     "verified_on": contact.verified_on,
+                    "published_on": contact.published_on,
+                    "name_guessed": contact.name_basis is models.NameBasis.guessed,
                     "refs": cites.cite(contact.sources, loaded.path),
                 }
             )

@@ -30,6 +30,8 @@ CSL_TYPES = {
     "texte-officiel": "legislation",
     "video": "motion_picture",
     "carte": "map",
+    "chapitre": "chapter",
+    "communication": "speech",
     "dossier": "report",
     "autre": "document",
 }
@@ -44,6 +46,8 @@ RIS_TYPES = {
     "texte-officiel": "STAT",
     "video": "VIDEO",
     "carte": "MAP",
+    "chapitre": "CHAP",
+    "communication": "CONF",
     "dossier": "RPRT",
     "autre": "GEN",
 }
@@ -74,8 +78,8 @@ def csl_json(documents: Sequence[LoadedRecord]) -> str:
             item["author"] = [_author(a) for a in d.authors]
         if d.publisher:
             item["publisher"] = d.publisher
-        if d.journal:
-            item["container-title"] = d.journal
+        if d.journal or d.book:
+            item["container-title"] = d.journal or d.book
         if d.issue:
             item["issue"] = d.issue
         if (issued := _csl_date(d.date)) is not None:
@@ -97,8 +101,8 @@ def ris(documents: Sequence[LoadedRecord]) -> str:
         lines.append(f"ID  - {d.id}")
         lines.append(f"TI  - {' '.join(d.title.split())}")
         lines += [f"AU  - {a}" for a in d.authors]
-        if d.journal:
-            lines.append(f"T2  - {d.journal}")
+        if d.journal or d.book:
+            lines.append(f"T2  - {d.journal or d.book}")
         if d.publisher:
             lines.append(f"PB  - {d.publisher}")
         if d.date and d.date != "unknown":

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from dtscli.base.loader import LoadedRecord
+from dtscli.base.provenance import counts_as_existing
 from dtscli.data import models
-from dtscli.data.vocab import COVERING_STATUSES, fold
+from dtscli.data.vocab import fold
 from dtscli.sheets.context import (
     Citations,
     legal_heading,
@@ -292,8 +293,7 @@ class PlacePages(SiteBase):
             covering = {
                 s.record.type
                 for s in self.by_commune.get(code, [])
-                if s.record.status.value in COVERING_STATUSES
-                and not s.record.territory.startswith("qpv:")
+                if counts_as_existing(s.record) and not s.record.territory.startswith("qpv:")
             }
             missing = [t for t in GAP_TYPES if t not in covering]
             if missing:

@@ -208,6 +208,7 @@ class RecordPages(SiteBase):
                     "url": link["url"],
                     "kind": kind_label,
                     "population": territory.population,
+                    "incomplete": bool(getattr(record, "incomplete", False)),
                     "communes": communes,
                     "epci": epci,
                     "notes": self.personal.text(record.notes),
