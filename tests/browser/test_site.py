@@ -118,7 +118,8 @@ def test_the_clsm_map_of_the_alpes_maritimes_marks_exactly_the_covered_communes(
     assert drawn == len(shipped_kb.referential.communes_of_dept("06"))
     nice = figure.locator('svg path[data-code="06088"] > title')
     assert (
-        nice.text_content() == "Nice (06088)\u00a0: Conseil local de santé mentale de Nice (actif)"
+        nice.text_content()
+        == "Nice (06088)\u00a0: Conseil local de santé mentale de Nice (actif, déduit)"
     )
     assert figure.locator("svg").get_attribute("role") == "img"
     # the communes as text, for screen readers

@@ -14,6 +14,7 @@ from dtscli.base.kb import KnowledgeBase
 from dtscli.base.provenance import newest_date
 from dtscli.base.stats import Scope, area_name, instances
 from dtscli.data import kinds, models
+from dtscli.util.calendar import add_years
 
 DEFAULT_YEARS = 3
 
@@ -32,10 +33,8 @@ class FreshnessRow:
 
 
 def limit_date(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    """The same day `years` years earlier, whatever the date (util/calendar.py)."""
+    return add_years(today, -years)
 
 
 def freshness(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dtscli.checks.calendar import months_before
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.vocab import EMAIL_RE
+from dtscli.util.calendar import months_before
 from dtscli.util.i18n import N_, _, format_date, ngettext
 
 PHONE_RE = re.compile(r"^(?:0[1-9]|\+33 ?[1-9])(?:[ .-]?\d{2}){4}$")

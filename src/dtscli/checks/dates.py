@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from dtscli.checks.calendar import add_years
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data import kinds
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.calendar import add_years
 from dtscli.util.i18n import N_, _, format_date, ngettext
 
 

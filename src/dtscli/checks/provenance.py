@@ -10,6 +10,7 @@ from dtscli.base.provenance import newest_date
 from dtscli.checks.registry import Context, Scope, declare, finding
 from dtscli.data import kinds, models
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.calendar import add_years
 from dtscli.util.i18n import N_, _, format_date, ngettext
 
 DEFAULT_MAX_AGE_YEARS = 3
@@ -84,8 +85,6 @@ def status_source_old(scope: Scope, ctx: Context) -> Iterator[Finding]:
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
-    """The same day `years` years earlier (28 February for a 29 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    """The same day `years` years earlier (28 February for a 29 February; the calendar's first
+    day when that is before it: see util/calendar.py)."""
+    return add_years(day, -years)
