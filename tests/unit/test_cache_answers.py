@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from dtscli.commands.check import check_base
-
 from ..conftest import SHIPPED
 
 TODAY = dt.date(2026, 11, 24)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.data.findings import Finding, Severity
@@ -28,7 +28,12 @@ from dtscli.util.suggest import did_you_mean
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
 
-    from dtscli.cache.quickvalidate import QuickValidator
+
+class QuickValidator(Protocol):
+    """Vouches for valid data without the models (cache/quickvalidate.py): a record (or a
+    view of one) for data it accepts, None for anything else."""
+
+    def validate(self, kind: str, data: dict[str, Any]) -> Any | None: ...
 
 
 @dataclass
