@@ -15,13 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from dtscli.data.findings import Finding
-from dtscli.util.errors import DtsError
-from dtscli.util.i18n import _
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # light: the warm `dts list` imports this module (through dtscli/cache)
     from dtscli.base.referential import Referential
     from dtscli.base.yamlfile import ParsedFile
+    from dtscli.data.findings import Finding
 
 
 class CachedFile(NamedTuple):
@@ -108,6 +105,9 @@ def register_opener(opener: Opener) -> None:
 def open_caches(data_dir: Path, cache_dir: Path | None = None) -> Caches:
     """The caches of a data directory (in `cache_dir`, else the default folder)."""
     if not _opener:
+        from dtscli.util.errors import DtsError
+        from dtscli.util.i18n import _
+
         raise DtsError(
             _(
                 "no cache is available: import dtscli.cache first, or use "

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from dtscli.base.labels import status_label
-from dtscli.base.loader import stamp_of
 from dtscli.base.query import (  # re-exported: the commands take them from here
     normalise_code,
     normalise_statuses,
@@ -30,6 +29,7 @@ from dtscli.base.query import (  # re-exported: the commands take them from here
 from dtscli.cache import store
 from dtscli.data.vocab import fold
 from dtscli.util.i18n import N_, _, counted
+from dtscli.util.stamps import stamp_of
 
 INDEX_FORMAT = 6
 Row = dict[str, Any]

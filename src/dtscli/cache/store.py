@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from dtscli import __version__
-from dtscli.base.loader import Stamp, stamp_of
 from dtscli.util.hashing import sha1_hex
 from dtscli.util.i18n import language
+from dtscli.util.stamps import Stamp, stamp_of
 
 FORMAT = 3  # of the header and of every payload: bump it when a payload changes shape
 MAGIC = b"dts-cache"
