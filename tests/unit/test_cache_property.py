@@ -88,7 +88,7 @@ def apply(data: Path, relative: str, content: bytes, keep_time: bool) -> None:
 
 
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
