@@ -233,3 +233,24 @@ def test_c08_a_pickle_placed_in_a_cache_is_never_executed(tmp_path, warm):
     assert warm("show", "clsm-albi") == cold
     names = {path.name for path in warm.cache_dir.rglob("*") if path.is_file()}
     assert not any(name.endswith(".pickle") for name in names), names
+
+
+# ---------------------------------------------------------------- the fast path stays fast
+
+
+def test_a_warm_list_imports_neither_pydantic_nor_the_parser(tmp_path):
+    """Keeping every answer exact must not cost the warm `dts list` the models: it reads
+    the index, stats the files and imports no pydantic, no ruamel.yaml."""
+    import subprocess
+    import sys
+
+    data = base_copy(tmp_path)
+    env = {**os.environ, "DTS_CACHE_DIR": str(tmp_path / "cache"), "DTS_NO_CACHE": "0"}
+    command = [sys.executable, "-X", "importtime", "-m", "dtscli", "list", "--type", "CLSM"]
+    command += ["--dept", "06", "--data-dir", str(data)]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert "pydantic" in first.stderr  # the first list loads the base
+    again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert again.returncode == 0 and again.stdout == first.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines()}
+    assert not {name for name in imported if name.startswith(("pydantic", "ruamel"))}
