@@ -39,7 +39,14 @@ class RecordStore(Protocol):
         self, relative: str, path: Path, stat: os.stat_result, verify: bool
     ) -> CachedFile | None: ...
 
-    def store(self, relative: str, stat: os.stat_result, parsed: ParsedFile, kind: str) -> None: ...
+    def store(
+        self,
+        relative: str,
+        stat: os.stat_result,
+        parsed: ParsedFile,
+        kind: str,
+        findings: list[Finding],
+    ) -> None: ...
 
     def digest(self, relative: str) -> str | None: ...
 
@@ -64,7 +71,14 @@ class NoRecords:
     ) -> CachedFile | None:
         return None
 
-    def store(self, relative: str, stat: os.stat_result, parsed: ParsedFile, kind: str) -> None:
+    def store(
+        self,
+        relative: str,
+        stat: os.stat_result,
+        parsed: ParsedFile,
+        kind: str,
+        findings: list[Finding],
+    ) -> None:
         return None
 
     def digest(self, relative: str) -> str | None:

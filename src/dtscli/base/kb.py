@@ -153,9 +153,13 @@ class KnowledgeBase:
             )
         else:
             parsed = parse_file(path, shown)
-            if cache is not None and relative is not None and stat is not None:
-                cache.store(relative, stat, parsed, kind)
+        parser_findings = list(parsed.findings)  # the models' come next, and again on a hit
         loaded, findings = validate_parsed(parsed, kind)
+        if cache is not None and relative is not None and stat is not None:
+            if entry is None:
+                cache.store(relative, stat, parsed, kind, parser_findings)
+            elif entry.positions is None and parsed._positions is not None:
+                cache.remember_positions(relative, parsed._positions)  # a finding needed them
         self.findings.extend(findings)
         if loaded is not None:
             self.add(loaded)

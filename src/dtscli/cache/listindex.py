@@ -12,6 +12,7 @@ rebuilt. This module imports neither pydantic nor the models: the fast path must
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import sys
 from collections.abc import Iterable
@@ -28,10 +29,10 @@ from dtscli.base.query import (  # re-exported: the commands take them from here
 )
 from dtscli.cache import store
 from dtscli.data.vocab import fold
+from dtscli.util.hashing import quick_digest
 from dtscli.util.i18n import N_, _, counted
-from dtscli.util.stamps import stamp_of
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", N_("Id")),
@@ -119,12 +120,13 @@ def _stamps(folder: Path) -> tuple:
     try:
         with os.scandir(folder) as entries:
             found = [
-                (entry.name, *stamp_of(entry.stat()))
+                (entry.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 for entry in entries
                 if entry.name.endswith((".yaml", ".yml"))
-                and not entry.name.startswith(".")
+                and entry.name[0] != "."
                 and entry.is_file()
-            ]
+                and (info := entry.stat())
+            ]  # stamp_of's fields, inline: thousands of files on every warm list
     except OSError:
         return ()
     found.sort()
@@ -132,6 +134,13 @@ def _stamps(folder: Path) -> tuple:
 
 
 SHARED_FOLDERS = ("schemes", "territories", "territories/local", "territories/qpv")
+
+
+def digest(stamps: tuple) -> str:
+    """What a head keeps of a list of stamps: their digest (the stamps themselves, needed
+    only to refresh, are in the folder's `+files` part). marshal version 2 has no
+    back-references, so equal stamps always give equal bytes."""
+    return quick_digest(marshal.dumps(stamps, 2))
 
 
 def shared_key(data_dir: Path) -> tuple:
@@ -150,6 +159,9 @@ def _racy_files(data_dir: Path, folder: str, stamps: tuple, shared: tuple) -> di
             if store.is_racy(mtime):
                 racy[f"{where}/{name}"] = store.digest_of(data_dir / where / name) or ""
     return racy
+
+
+FILES = "+files"  # the part of a folder's index with its files' stamps and record ids
 
 
 def _index_path(data_dir: Path, folder: str, shard: str | None = None) -> Path:
@@ -194,14 +206,15 @@ def read_heads(data_dir: Path) -> Heads | None:
     try:
         for number, folder in enumerate(scheme_folders(data_dir)):
             stored = store.load(_index_path(data_dir, folder))
-            expected = (INDEX_FORMAT, _stamps(data_dir / "schemes" / folder), shared)
+            stamps = _stamps(data_dir / "schemes" / folder)
+            expected = (INDEX_FORMAT, digest(stamps), digest(shared))
             if not isinstance(stored, dict):
                 return None
             moved = _racy_files_moved(data_dir, folder, stored)
             if moved is None:
                 return None
             if stored["key"] != expected or moved:
-                stored = refresh_folder(data_dir, folder, stored, expected, moved)
+                stored = refresh_folder(data_dir, folder, stored, (stamps, shared), moved)
                 if stored is None:
                     return None
             heads.tokens[folder] = stored["token"]
@@ -253,7 +266,7 @@ def refresh_folder(
     data_dir: Path,
     folder: str,
     head: dict,
-    expected: tuple,
+    now_stamps: tuple,
     moved: frozenset[str] | set[str] = frozenset(),
 ) -> dict | None:
     """The index of a scheme folder brought up to date by reading only the files that
@@ -261,13 +274,18 @@ def refresh_folder(
     version, territories or scheme types changed, many files changed, or a changed file
     whose id is used by another file (which of the two the base keeps depends on all of
     them)."""
-    version, stamps, shared = expected
+    stamps, shared = now_stamps
     key = head.get("key")
-    if not isinstance(key, list | tuple) or len(key) != 3 or key[0] != version:
+    if not isinstance(key, list | tuple) or len(key) != 3 or key[0] != INDEX_FORMAT:
         return None
-    if key[2] != shared or head.get("duplicates", True):
+    if key[2] != digest(shared) or head.get("duplicates", True):
         return None
-    before = {entry[0]: entry[1:] for entry in key[1]}
+    files = store.load(_index_path(data_dir, folder, FILES))
+    if not isinstance(files, dict) or files.get("token") != head["token"]:
+        return None
+    if digest(files["stamps"]) != key[1]:
+        return None
+    before = {entry[0]: entry[1:] for entry in files["stamps"]}
     now = {entry[0]: entry[1:] for entry in stamps}
     changed = [name for name, stamp in now.items() if before.get(name) != stamp or name in moved]
     gone = [name for name in before if name not in now]
@@ -291,13 +309,13 @@ def refresh_folder(
             kept.setdefault(dept, []).append(row)
             touched.add(dept)
     problems.sort(key=lambda item: item[2])  # as a load reports them
-    updated = dict(head, key=expected, problems=problems)
+    updated = dict(head, key=(INDEX_FORMAT, digest(stamps), digest(shared)), problems=problems)
     updated["racy"] = _racy_files(data_dir, folder, stamps, shared)
     updated["shards"] = sorted(shard for shard, part in kept.items() if part)
     all_rows = [row for part in kept.values() for row in part]
-    updated["ids"] = sorted({row["id"] for row in all_rows})
     updated["types"] = sorted({row["type"] for row in all_rows})
-    if not _write_shards(data_dir, folder, updated, {s: kept[s] for s in touched}):
+    side = {"stamps": stamps, "ids": sorted({row["id"] for row in all_rows})}
+    if not _write_shards(data_dir, folder, updated, {s: kept[s] for s in touched}, side):
         return None
     return updated
 
@@ -322,9 +340,12 @@ def _read_changed(
     for other in scheme_folders(data_dir):
         if other != folder:
             other_head = store.load(_index_path(data_dir, other))
-            if not isinstance(other_head, dict) or "ids" not in other_head:
+            other_files = store.load(_index_path(data_dir, other, FILES))
+            if not isinstance(other_head, dict) or not isinstance(other_files, dict):
                 return None
-            taken.update(other_head["ids"])
+            if other_files.get("token") != other_head.get("token"):
+                return None
+            taken.update(other_files["ids"])
     fresh = []
     for name in changed:
         relative = f"schemes/{folder}/{name}"
@@ -384,11 +405,15 @@ def problem(finding: Any, relative: str, order: tuple = ()) -> tuple[str, str, t
     )
 
 
-def _write_shards(data_dir: Path, folder: str, head: dict, shards: dict[str, list[Row]]) -> bool:
-    """The given shards, then the head: a reader that finds the head finds its shards."""
+def _write_shards(
+    data_dir: Path, folder: str, head: dict, shards: dict[str, list[Row]], files: dict
+) -> bool:
+    """The given shards and the folder's files part, then the head: a reader that finds the
+    head finds its shards."""
     try:
         for dept, part in shards.items():
             store.dump(_index_path(data_dir, folder, dept), {"token": head["token"], "rows": part})
+        store.dump(_index_path(data_dir, folder, FILES), dict(files, token=head["token"]))
         store.dump(_index_path(data_dir, folder), head)
     except (OSError, ValueError):  # ValueError: a value marshal cannot write
         return False
@@ -432,7 +457,7 @@ def write_index(kb: Any, stamps: dict[str, tuple], shared: tuple) -> None:
         else:
             shared_problems.extend(found)
     for folder, rows in by_folder.items():
-        key = (INDEX_FORMAT, stamps[folder], shared)
+        key = (INDEX_FORMAT, digest(stamps[folder]), digest(shared))
         shards: dict[str, list[Row]] = {}
         for row in rows:
             for dept in row["depts"] or ["~"]:
@@ -445,12 +470,12 @@ def write_index(kb: Any, stamps: dict[str, tuple], shared: tuple) -> None:
             "known": known,
             "locals": local_fields,
             "shards": sorted(shards),
-            "ids": sorted({row["id"] for row in rows}),
             "types": sorted({row["type"] for row in rows}),
             "duplicates": bool(kb.duplicates),  # then a refresh cannot tell who keeps an id
             "racy": _racy_files(kb.data_dir, folder, stamps[folder], shared),
         }
-        if not _write_shards(kb.data_dir, folder, head, shards):
+        files = {"stamps": stamps[folder], "ids": sorted({row["id"] for row in rows})}
+        if not _write_shards(kb.data_dir, folder, head, shards, files):
             return  # no cache is no error
 
 

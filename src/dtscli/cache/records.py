@@ -11,6 +11,7 @@ cache can make loading faster but never makes a record. The file is a store.py c
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from dtscli.base.caching import CachedFile
 from dtscli.base.yamlfile import ParsedFile
 from dtscli.cache import store
 from dtscli.cache.codec import decode, encode, finding_of, finding_row
+from dtscli.data.findings import Finding
 
 RECORDS_FILE = "records.marshal"
 
@@ -72,9 +74,17 @@ class RecordCache:
             positions = None
         return CachedFile(data, findings, positions)
 
-    def store(self, relative: str, stat: os.stat_result, parsed: ParsedFile, kind: str) -> None:
-        """Remember what parsing a file produced. `stat` is taken before the read and the
-        digest is of the bytes read, so a file changed in between is caught next time."""
+    def store(
+        self,
+        relative: str,
+        stat: os.stat_result,
+        parsed: ParsedFile,
+        kind: str,
+        findings: list[Finding],
+    ) -> None:
+        """Remember what parsing a file produced: its data, the parser's `findings`, the key
+        positions if a finding needed them. `stat` is taken before the read and the digest
+        is of the bytes read, so a file changed in between is caught next time."""
         if self.path is None or parsed.digest is None:
             return
         self.seen.add(relative)
@@ -84,8 +94,9 @@ class RecordCache:
         except ValueError:  # data the codec cannot hold (a YAML tag): read every time
             self.entries.pop(relative, None)
             return
-        rows = [finding_row(item) for item in parsed.findings]
-        entry = (stamp, parsed.digest, store.is_racy(stamp[1]), kind, data, rows, None)
+        rows = [finding_row(item) for item in findings]
+        positions = _plain(parsed._positions)
+        entry = (stamp, parsed.digest, store.is_racy(stamp[1]), kind, data, rows, positions)
         self.entries[relative] = entry
         self.dirty = True
 
@@ -96,7 +107,7 @@ class RecordCache:
     def remember_positions(self, relative: str, positions: dict[Any, tuple[int, int]]) -> None:
         entry = self.entries.get(relative)
         if _well_formed(entry) and entry[6] is None:  # type: ignore[index]
-            self.entries[relative] = (*entry[:6], positions)  # type: ignore[index]
+            self.entries[relative] = (*entry[:6], _plain(positions))  # type: ignore[index]
             self.dirty = True
 
     def save(self) -> None:
@@ -111,6 +122,16 @@ class RecordCache:
         with contextlib.suppress(OSError, ValueError):
             store.dump(self.path, self.entries)
         self.dirty = False
+
+
+def _plain(positions: dict[Any, tuple[int, int]] | None) -> dict[Any, tuple[int, int]] | None:
+    """The positions if marshal can write them (a key may be a date), else None: computed
+    again when needed."""
+    try:
+        marshal.dumps(positions)
+    except ValueError:
+        return None
+    return positions
 
 
 def _well_formed(entry: Any) -> bool:

@@ -55,10 +55,17 @@ def enabled() -> bool:
     return os.environ.get(ENV_OFF, "") in ("", "0")
 
 
+_resolved: dict[tuple[str, str], Path] = {}
+
+
 def folder_for(data_dir: Path, explicit: Path | None = None) -> Path:
-    """One folder per data directory, named after it (zlib: no hashlib on the fast path)."""
-    absolute = str(data_dir.resolve())
-    return cache_root(explicit) / f"{data_dir.resolve().name}-{zlib.crc32(absolute.encode()):08x}"
+    """One folder per data directory, named after it (zlib: no hashlib on the fast path).
+    The data directory is resolved once per process: a warm list asks for a dozen files."""
+    key = ("" if data_dir.is_absolute() else os.getcwd(), str(data_dir))
+    if key not in _resolved:
+        _resolved[key] = data_dir.resolve()
+    absolute = _resolved[key]
+    return cache_root(explicit) / f"{absolute.name}-{zlib.crc32(str(absolute).encode()):08x}"
 
 
 # ---------------------------------------------------------------- which code
