@@ -207,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     subprocess.run(check, env=env, stdout=subprocess.DEVNULL, check=False)  # fill the cache
-    # A CLS record: its edits leave the list index of schemes/clsm/ valid, so the list run in
-    # the same turn stays warm (an edited CLSM would have the list rebuild its index).
+    # A CLS record. Every scheme file counts for `dts list` (a record may be filed in another
+    # type's folder, and any broken file fails the list), so after an edit the list brings
+    # its index up to date once: `prepare` runs it, and the list of the turn is warm.
     victim = base / "schemes/cls" / sorted(os.listdir(base / "schemes/cls"))[0]
     original = victim.read_text(encoding="utf-8")
     flips = iter(range(10_000))
@@ -222,9 +223,13 @@ def main(argv: list[str] | None = None) -> int:
 
     name = next(line for line in original.splitlines() if line.startswith("name: "))[6:]
 
+    def refresh_the_list() -> None:
+        subprocess.run(listing, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def change_one_file() -> None:
         """An everyday edit: a new value for the scheme's name."""
         victim.write_text(with_line("name", f"{name} (édition {next(flips)})"), encoding="utf-8")
+        refresh_the_list()
 
     warm, _ = in_turns(
         "dts check (warm, one file changed)",
@@ -246,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         newcomer.unlink(missing_ok=True)
         subprocess.run(check, env=env, stdout=subprocess.DEVNULL, check=False)
         newcomer.write_text(with_line("id", newcomer.stem), encoding="utf-8")
+        refresh_the_list()
 
     added, _ = in_turns(
         "dts check (warm, one file added)",

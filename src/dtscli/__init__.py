@@ -8,7 +8,7 @@
     report = check("data")  # the findings of `dts check`
 
 Library calls read the files and write nothing: no cache unless asked for
-(`KnowledgeBase.load(..., use_cache=True)`).
+(`KnowledgeBase.load(..., cache_dir=...)`, or `use_cache=True` for the default folder).
 
 The names are imported when first used (a module `__getattr__`), so that importing the
 package, as the command line does on every run, costs nothing.
@@ -42,6 +42,8 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
+        if name == "KnowledgeBase":  # its `cache_dir=` opens dtscli/cache's caches
+            importlib.import_module("dtscli.cache")
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'dtscli' has no attribute {name!r}")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dtscli.base.kb import KnowledgeBase
+from dtscli import KnowledgeBase  # the public name: its cache_dir= opens the caches
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -41,7 +41,7 @@ def test_cached_load_equals_cold_load_through_edits(base, tmp_path):
     cold = lambda: snapshot(KnowledgeBase.load(base, use_cache=False))  # noqa: E731
     warm = lambda: snapshot(KnowledgeBase.load(base, cache_dir=cache))  # noqa: E731
     assert warm() == cold()
-    assert (next(iter(cache.iterdir())) / "records.pickle").exists()
+    assert (next(iter(cache.iterdir())) / "records.marshal").exists()
     assert warm() == cold()  # served from the cache
 
     nice = base / "schemes/clsm/clsm-nice.yaml"
@@ -82,10 +82,10 @@ def test_check_sees_an_edit_that_keeps_size_and_time(base, tmp_path, monkeypatch
 
 
 def test_an_edit_right_after_caching_is_rehashed(base, tmp_path, monkeypatch):
-    import dtscli.cache.records
+    import dtscli.cache.store
 
     # the load must stay within the racy window after the touch, even on a busy machine
-    monkeypatch.setattr(dtscli.cache.records, "RACY_SECONDS", 60.0)
+    monkeypatch.setattr(dtscli.cache.store, "RACY_SECONDS", 60.0)
     cache = tmp_path / "cache"
     nice = base / "schemes/clsm/clsm-nice.yaml"
     nice.touch()  # modified now: within the racy window of the save that follows
@@ -97,10 +97,12 @@ def test_an_edit_right_after_caching_is_rehashed(base, tmp_path, monkeypatch):
 
 def test_cache_is_dropped_when_the_code_changes(base, tmp_path, monkeypatch):
     from dtscli.cache import records as cache
+    from dtscli.cache import store
 
     folder = tmp_path / "cache"
     KnowledgeBase.load(base, cache_dir=folder)
-    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+    assert cache.RecordCache.open(base, folder).entries
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "another version")
     opened = cache.RecordCache.open(base, folder)
     assert opened.entries == {}
 
@@ -167,7 +169,7 @@ def test_cache_dir_and_no_cache_options(invoke, shipped_copy, tmp_path, monkeypa
     result = invoke("--cache-dir", str(chosen), "check", "--data-dir", str(shipped_copy), data=None)
     assert result.exit_code == 0, result.output
     saved = {p.name for p in chosen.rglob("*") if p.is_file()}
-    assert {"records.pickle", "check-state.marshal", "referential.marshal"} <= saved
+    assert {"records.marshal", "check-state.marshal", "referential.marshal"} <= saved
     elsewhere = tmp_path / "elsewhere"
     monkeypatch.setenv("DTS_CACHE_DIR", str(elsewhere))
     result = invoke("--no-cache", "check", "--data-dir", str(shipped_copy), data=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import pickle
+import marshal
 import subprocess
 import sys
 from typing import Any
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dtscli.base import loader
 from dtscli.base.yamlfile import parse_file
+from dtscli.cache.codec import decode, encode
 from dtscli.cache.quickvalidate import QuickValidator, Unsure, derived_schemas, vouch
 from dtscli.cache.views import view_of_model, view_of_validated
 from dtscli.data import models, vocab
@@ -101,9 +102,14 @@ def test_mutated_records_validate_alike(case):
 
 
 def test_the_derived_schemas_need_no_pydantic():
-    data = pickle.dumps(SCHEMAS)
+    """The check state keeps them as plain values (cache/codec.py), read back without the
+    models and without unpickling anything."""
+    encoded = encode(SCHEMAS)
+    assert decode(encoded) == SCHEMAS
+    data = marshal.dumps(encoded)
     script = (
-        "import pickle, sys; pickle.loads(sys.stdin.buffer.read()); "
+        "import marshal, sys; from dtscli.cache.codec import decode; "
+        "decode(marshal.loads(sys.stdin.buffer.read())); "
         "print(any(m.startswith(('pydantic', 'dtscli.data.models')) for m in sys.modules))"
     )
     result = subprocess.run(

@@ -106,7 +106,7 @@ def test_fold_matches_its_reference(text):
 
 
 def test_the_cached_referential_is_the_one_read_from_yaml(referential, tmp_path):
-    from dtscli.base.referential import cached_referential
+    from dtscli.cache.referential import cached_referential
 
     first = cached_referential(SHIPPED / "territories", tmp_path)  # reads YAML, saves tables
     assert (tmp_path / "referential.marshal").exists()

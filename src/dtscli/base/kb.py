@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dtscli.base.caching import NO_CACHES, Caches, RecordStore, open_caches
 from dtscli.base.loader import (
     FolderStamp,
     LoadedRecord,
@@ -18,9 +19,15 @@ from dtscli.base.loader import (
     stamp_of,
     validate_parsed,
 )
-from dtscli.base.referential import LocalArea, Referential, Territory, cached_referential, fold
+from dtscli.base.query import (
+    normalise_code,
+    normalise_statuses,
+    normalise_types,
+    search_text,
+    validate_codes,
+)
+from dtscli.base.referential import LocalArea, Referential, Territory, fold
 from dtscli.base.yamlfile import ParsedFile, parse_file
-from dtscli.cache.records import RecordCache
 from dtscli.data import kinds, models
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.i18n import _
@@ -54,7 +61,7 @@ class KnowledgeBase:
         self._official: Referential | None = None  # the generated files, read once
         self._prefix: str | None = None  # the data directory as shown, computed once
         self._prefix_base: Path | None = None
-        self.cache: RecordCache | None = None
+        self.caches: Caches = NO_CACHES
         self.stamps: dict[str, Stamp] = {}  # by relative path, before read
         self.folders: dict[str, FolderStamp] = {}  # by relative path, before listed
         self.loaded_at = 0.0  # when the loading began (time.time())
@@ -72,46 +79,50 @@ class KnowledgeBase:
         use_cache: bool | None = None,
         verify: bool = False,
         save: bool = True,
+        caches: Caches | None = None,
     ) -> KnowledgeBase:
         """Load every record; paths in findings are shown relative to `base` (default: cwd).
 
-        With `use_cache` (the command line asks for it; by default, only when `cache_dir` is
-        given), files unchanged since the last load come from the record cache
-        (cache/records.py) and the referential from its own; `verify` compares their content
-        hash too, not only their size and time. Without it nothing is read from or written
-        to a cache: a library call leaves no file behind.
+        With `caches` (the commands hand in dtscli/cache's), or with `use_cache` (by
+        default, only when `cache_dir` is given), files unchanged since the last load come
+        from the record store and the referential from its own; `verify` compares their
+        content hash too, not only their stamp. Without them nothing is read from or
+        written to a cache: a library call leaves no file behind. Either way the records
+        are validated by the models: a cache never changes an answer.
         """
         data_dir = Path(data_dir)
-        if use_cache is None:
-            use_cache = cache_dir is not None
+        if caches is None:
+            if use_cache is None:
+                use_cache = cache_dir is not None
+            caches = open_caches(data_dir, cache_dir) if use_cache else NO_CACHES
         kb = cls(data_dir, base)
         kb.loaded_at = time.time()
-        cache = RecordCache.open(data_dir, cache_dir) if use_cache else RecordCache(None)
+        kb.caches = caches
         files = scan(data_dir, folders=kb.folders)
         for relative, kind, _stamp in track(files, _("Reading the base")):  # a bar after 1 s
-            kb.add_file(data_dir / relative, kind, cache, verify, relative)
+            kb.add_file(data_dir / relative, kind, caches.records, verify, relative)
         if save:  # `dts check` saves once, after the rules, with the positions they needed
-            cache.save()
-        kb.cache = cache
+            caches.records.save()
         return kb
 
     def remember_positions(self) -> None:
         """Keep the key positions computed for findings, so the next run has them at hand."""
-        if self.cache is None or self.cache.path is None:
+        store = self.caches.records
+        if not store.active:
             return
         for bucket in self.records.values():
             for loaded in bucket.values():
                 computed = loaded.parsed._positions
                 if computed is not None and loaded.parsed.source is not None:
                     relative = loaded.parsed.source.relative_to(self.data_dir).as_posix()
-                    self.cache.remember_positions(relative, computed)
-        self.cache.save()
+                    store.remember_positions(relative, computed)
+        store.save()
 
     def add_file(
         self,
         path: Path,
         kind: str,
-        cache: RecordCache | None = None,
+        cache: RecordStore | None = None,
         verify: bool = False,
         relative: str | None = None,
     ) -> LoadedRecord | None:
@@ -125,26 +136,30 @@ class KnowledgeBase:
                 relative = None
         shown = display_path(path, self.base) if relative is None else self.shown(relative)
         entry, stat = None, None
-        if cache is not None and cache.path is not None and relative is not None:
+        if cache is not None and cache.active and relative is not None:
             try:
                 stat = os.stat(path)
                 self.stamps[relative] = stamp_of(stat)
-                entry = cache.lookup(relative, path, stat.st_size, stat.st_mtime_ns, verify)
+                entry = cache.lookup(relative, path, stat, verify)
             except OSError:
                 entry = None
-        if entry is not None:
-            findings = [f._replace(path=shown) for f in entry.findings]
-            loaded = None
-            if entry.record is not None:
-                parsed = ParsedFile(shown, source=path, _positions=entry.positions)
-                loaded = LoadedRecord(kind, entry.record, parsed)
+        if entry is not None:  # parsed before: validated again, as a cold load does
+            parsed = ParsedFile(
+                shown,
+                data=entry.data,
+                findings=[f._replace(path=shown) for f in entry.findings],
+                source=path,
+                _positions=entry.positions,
+            )
         else:
             parsed = parse_file(path, shown)
-            loaded, findings = validate_parsed(parsed, kind)
-            if cache is not None and relative is not None and stat and parsed.digest:
-                record = loaded.record if loaded is not None else None
-                entry_data = {"kind": kind, "record": record, "findings": findings}
-                cache.store(relative, stat, parsed.digest, entry_data)
+        parser_findings = list(parsed.findings)  # the models' come next, and again on a hit
+        loaded, findings = validate_parsed(parsed, kind)
+        if cache is not None and relative is not None and stat is not None:
+            if entry is None:
+                cache.store(relative, stat, parsed, kind, parser_findings)
+            elif entry.positions is None and parsed._positions is not None:
+                cache.remember_positions(relative, parsed._positions)  # a finding needed them
         self.findings.extend(findings)
         if loaded is not None:
             self.add(loaded)
@@ -192,11 +207,7 @@ class KnowledgeBase:
     def referential(self) -> Referential:
         if self._referential is None:
             if self._official is None:
-                cache = self.cache
-                self._official = cached_referential(
-                    self.data_dir / "territories",
-                    cache.path.parent if cache is not None and cache.path is not None else None,
-                )
+                self._official = self.caches.referential.official(self.data_dir / "territories")
             referential = self._official.derive()
             for loaded in self.records[kinds.LOCAL_TERRITORY].values():
                 area = loaded.record
@@ -332,11 +343,8 @@ class KnowledgeBase:
             return False
         if query.statuses and scheme.status.value not in query.statuses:
             return False
-        if query.text:
-            from dtscli.cache.listindex import search_text
-
-            if fold(query.text) not in search_text(scheme):
-                return False
+        if query.text and fold(query.text) not in search_text(scheme):
+            return False
         if not (query.depts or query.regions or query.territory):
             return True
         territory = self.territory(scheme.territory)
@@ -354,8 +362,6 @@ class KnowledgeBase:
 
     def validate_codes(self, depts: Iterable[str], regions: Iterable[str]) -> None:
         """Refuse department or region codes the referential does not know."""
-        from dtscli.cache.listindex import validate_codes
-
         referential = self.referential
         known = {"depts": set(referential.departements), "regions": set(referential.regions)}
         validate_codes(depts, regions, known)
@@ -378,8 +384,6 @@ def build_query(
     """The query of the scheme filters as typed (`dts list`, `dts export`, kb.schemes):
     types in capitals, codes padded (6 -> 06), unknown values refused with a hint, the
     territory resolved (a name with one department is looked up in it)."""
-    from dtscli.cache.listindex import normalise_code, normalise_statuses, normalise_types
-
     depts = [normalise_code(d) for d in depts]
     regions = [normalise_code(r) for r in regions]
     kb.validate_codes(depts, regions)

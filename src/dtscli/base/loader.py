@@ -17,18 +17,24 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dtscli.base.yamlfile import ParsedFile, parse_file
 from dtscli.data.findings import Finding, Severity
 from dtscli.data.kinds import BY_FOLDER, BY_PARENT_FOLDER, FOLDER_LOOP, UNEXPECTED
 from dtscli.util.i18n import N_, _
+from dtscli.util.stamps import FolderStamp, Stamp, folder_stamp_of, stamp_of
 from dtscli.util.suggest import did_you_mean
 
 if TYPE_CHECKING:  # pydantic is imported only when a file must be validated by the models
     from pydantic import BaseModel, ValidationError
 
-    from dtscli.cache.quickvalidate import QuickValidator
+
+class QuickValidator(Protocol):
+    """Vouches for valid data without the models (cache/quickvalidate.py): a record (or a
+    view of one) for data it accepts, None for anything else."""
+
+    def validate(self, kind: str, data: dict[str, Any]) -> Any | None: ...
 
 
 @dataclass
@@ -84,22 +90,6 @@ def classify(relative: Path | str) -> str | None:
 def discover(data_dir: Path) -> list[tuple[Path, str]]:
     """Every data file with its kind, in a stable order."""
     return [(data_dir / relative, kind) for relative, kind, _ in scan(data_dir)]
-
-
-Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-FolderStamp = tuple[int, int, int]  # mtime_ns, ctime_ns, inode: what moves when an entry does
-
-
-def stamp_of(info: os.stat_result) -> Stamp:
-    """What tells a file changed: an edit always moves the change time, even one that puts
-    the modification time back."""
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-def folder_stamp_of(info: os.stat_result) -> FolderStamp:
-    """What tells a folder's entries changed: adding, removing or renaming one moves the
-    folder's times (editing a file in it does not)."""
-    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd

@@ -8,7 +8,6 @@ territories and QPV are hand-written records handed in by the knowledge base.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -343,34 +342,3 @@ class Referential:
                 )
             )
         return found[0]
-
-
-def cached_referential(folder: Path, cache_folder: Path | None) -> Referential:
-    """The official referential, from a marshal file in `cache_folder` while its four
-    generated files are unchanged: parsing them takes a tenth of a second, building the
-    name index as much again; reading the tables back, a few hundredths."""
-    import marshal
-
-    from dtscli.cache import store as cachedir
-
-    if cache_folder is None:
-        return Referential.load(folder)
-    stamps = []
-    for name in REFERENTIAL_FILES:
-        try:
-            stat = (folder / f"{name}.yaml").stat()
-        except OSError:
-            return Referential.load(folder)  # it reports what is missing
-        stamps.append((name, stat.st_size, stat.st_mtime_ns))
-    key = (cachedir.code_fingerprint(), str(folder.resolve()), tuple(stamps))
-    path = cache_folder / "referential.marshal"
-    try:
-        stored_key, tables = marshal.loads(path.read_bytes())
-        if stored_key == key:
-            return Referential.from_tables(tables)
-    except Exception:  # missing, partial or from another version: read the YAML again
-        pass
-    referential = Referential.load(folder)
-    with contextlib.suppress(OSError, ValueError):  # no cache is no error
-        cachedir.write_cache_file(path, marshal.dumps((key, referential.tables())))
-    return referential

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dtscli.cache import store as cachedir
 from dtscli.data.findings import Finding, Severity
+from dtscli.util.hashing import sha1_hex
 from dtscli.util.i18n import N_, _, format_number
 
 Path_ = tuple[str | int, ...]
@@ -218,7 +218,7 @@ def parse_file(path: Path, display_path: str | None = None) -> ParsedFile:
             )
             return parsed
         raw = path.read_bytes()
-        parsed.digest = cachedir.sha1_hex(raw)
+        parsed.digest = sha1_hex(raw)
     except OSError as error:
         parsed.add(
             "yaml-syntax",

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from dtscli.base.loader import FolderStamp, LoadedRecord, Stamp, classify, shown_path
+from dtscli.base.referential import REFERENTIAL_FILES
 from dtscli.base.yamlfile import ParsedFile
-from dtscli.cache import store as cachedir
+from dtscli.cache import store
+from dtscli.cache.codec import decode, encode, finding_row
 from dtscli.checks.runner import CheckConfig
 from dtscli.data.findings import Finding, Severity
 
@@ -45,8 +47,7 @@ SEVERITIES = {severity.value: severity for severity in Severity}
 MAKE = tuple.__new__
 
 
-def as_row(item: Finding) -> FindingRow:
-    return (*item[:4], item.severity.value, *item[5:])
+as_row = finding_row  # one shape for a finding in every cache (codec.py)
 
 
 class FileState(NamedTuple):
@@ -69,8 +70,9 @@ class Folder(NamedTuple):
 class CheckState:
     """Kept in columns, one entry per file, grouped by folder: the stamps in arrays of
     machine integers, the rest in lists, all of it read by marshal (several times faster
-    than pickle); only the few objects marshal cannot hold (the scheme-type and legal
-    records, the derived schemas) are pickled, and unpickled when a rule asks for them.
+    than pickle) from a store.py cache file (checksum, format, code fingerprint). The
+    scheme-type and legal records and the derived schemas are kept as plain values
+    (codec.py) and rebuilt when a rule asks for them: a state is data, never unpickled.
     Loading it is the fixed cost of every check."""
 
     key: tuple[Any, ...]
@@ -92,14 +94,14 @@ class CheckState:
     coverage: frozenset[str]
     data_display: str
     token: str  # names this save; a delta applies only to the save it was made on
-    pickled: dict[str, bytes]  # "context" and "schemas", unpickled on use
+    encoded: dict[str, Any]  # "context" and "schemas" as plain values, decoded on use
 
     ARRAYS: ClassVar[dict[str, str]] = {"sizes": "q", "mtimes": "q", "ctimes": "q", "inodes": "Q"}
     SAVED = (
         *ARRAYS,
         *("key", "folders", "names", "digests", "racy", "contributions", "file_findings"),
         *("base_findings", "ids", "shared_ids", "unreadable", "territories", "coverage"),
-        *("data_display", "token", "pickled"),
+        *("data_display", "token", "encoded"),
     )
 
     def __init__(self, **values: Any) -> None:
@@ -108,24 +110,27 @@ class CheckState:
         self.delta: dict[int, tuple[Any, ...]] = {}
         self.folders_listed = False  # the folders' stamps were renewed by listing them
         self._index: dict[str, int] | None = None
-        self._unpickled: dict[str, Any] = {}
+        self._decoded: dict[str, Any] = {}
 
     @property
     def context(self) -> dict[str, dict[str, LoadedRecord]]:
         """The scheme-type and legal records, by kind and id."""
-        return self._unpickle("context")
+        if "context" not in self._decoded:
+            self._decoded["context"] = {
+                kind: {
+                    record_id: LoadedRecord(kind, decode(view), ParsedFile(path))
+                    for record_id, (path, view) in records.items()
+                }
+                for kind, records in self.encoded["context"].items()
+            }
+        return self._decoded["context"]
 
     @property
     def schemas(self) -> dict[str, Any]:
-        """The derived core schemas (fastvalidate.py)."""
-        return self._unpickle("schemas")
-
-    def _unpickle(self, name: str) -> Any:
-        if name not in self._unpickled:
-            import pickle
-
-            self._unpickled[name] = pickle.loads(self.pickled[name])
-        return self._unpickled[name]
+        """The derived core schemas (quickvalidate.py)."""
+        if "schemas" not in self._decoded:
+            self._decoded["schemas"] = decode(self.encoded["schemas"])
+        return self._decoded["schemas"]
 
     def relative(self, number: int, folder: str) -> str:
         return f"{folder}/{self.names[number]}" if folder else self.names[number]
@@ -198,28 +203,37 @@ class CheckState:
             for path, line, column, rule, severity, message, hint, id_ in rows
         ]  # thousands of findings: one comprehension, no call per row
 
-    def dumps(self) -> bytes:
+    def payload(self) -> tuple[Any, ...]:
         values = {name: getattr(self, name) for name in self.SAVED}
         for name in self.ARRAYS:
             values[name] = values[name].tobytes()
-        return marshal.dumps((STATE_FORMAT, values))
+        return (STATE_FORMAT, values)
 
     @classmethod
-    def loads(cls, data: bytes) -> CheckState | None:
-        """The state saved in `data`, or None if it is not one of this version's."""
+    def from_payload(cls, payload: Any) -> CheckState | None:
+        """The state saved as `payload`, or None if it is not one of this version's."""
         try:
-            version, values = marshal.loads(data)
-        except Exception:  # truncated, or not ours
+            version, values = payload
+        except (TypeError, ValueError):
             return None
         if version != STATE_FORMAT or not isinstance(values, dict):
             return None
         if set(values) != set(cls.SAVED):
             return None
-        for name, code in cls.ARRAYS.items():
-            column = array.array(code)
-            column.frombytes(values[name])
-            values[name] = column
-        return cls(**values)
+        try:
+            for name, code in cls.ARRAYS.items():
+                column = array.array(code)
+                column.frombytes(values[name])
+                values[name] = column
+        except (TypeError, ValueError):
+            return None
+        state = cls(**values)
+        count = len(state.names)
+        columns = (state.sizes, state.mtimes, state.ctimes, state.inodes, state.digests)
+        rows = (state.contributions, state.file_findings)
+        if any(len(column) != count for column in (*columns, *rows)):
+            return None
+        return state
 
     def save(self) -> None:
         """Save the whole state (a few MB for a national base) and drop the delta."""
@@ -227,7 +241,7 @@ class CheckState:
             return
         self.token = os.urandom(8).hex()
         self.delta = {}
-        _dump(self.dumps(), self.path)
+        _dump(self.payload(), self.path)
         with contextlib.suppress(OSError):
             _delta_path(self.path).unlink()
 
@@ -239,14 +253,14 @@ class CheckState:
         if len(self.delta) > DELTA_LIMIT:
             self.save()
             return
-        _dump(marshal.dumps((self.token, self.delta, self.folders)), _delta_path(self.path))
+        _dump((self.token, self.delta, self.folders), _delta_path(self.path))
 
     def apply_delta(self) -> None:
         if self.path is None:
             return
         try:
-            token, delta, folders = marshal.loads(_delta_path(self.path).read_bytes())
-        except Exception:  # none, or unreadable: the whole save stands alone
+            token, delta, folders = store.load(_delta_path(self.path))
+        except (TypeError, ValueError):  # none, or unreadable: the whole save stands alone
             return
         if token != self.token or not isinstance(delta, dict):
             return
@@ -262,15 +276,15 @@ def _delta_path(path: Path) -> Path:
     return path.with_name(path.name + DELTA_SUFFIX)
 
 
-def _dump(data: bytes, path: Path) -> None:
-    with contextlib.suppress(OSError):
-        cachedir.write_cache_file(path, data)
+def _dump(payload: Any, path: Path) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        store.dump(path, payload)
 
 
 def state_path(data_dir: Path, cache_dir: Path | None = None) -> Path | None:
-    if not cachedir.enabled():
+    if not store.enabled():
         return None
-    return cachedir.folder_for(data_dir, cache_dir) / STATE_FILE
+    return store.folder_for(data_dir, cache_dir) / STATE_FILE
 
 
 def state_key(
@@ -278,12 +292,12 @@ def state_key(
 ) -> tuple[Any, ...]:
     """Everything besides the record files that the findings depend on."""
     referential: list[tuple[Any, ...]] = []
-    for name in ("regions", "departements", "epci", "communes"):
-        try:
-            stat = (data_dir / "territories" / f"{name}.yaml").stat()
-            referential.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
-        except OSError:
-            referential.append((name, None))
+    for name in REFERENTIAL_FILES:
+        path = data_dir / "territories" / f"{name}.yaml"
+        stamp = store.stamp_file(path)
+        # a racy stamp may not move on the next change: its content decides then
+        racy = stamp is not None and store.is_racy(stamp[1])
+        referential.append((name, stamp, store.digest_of(path) if racy else None))
     settings = (
         sorted(config.severities.items()),
         repr(sorted(config.options.items())),
@@ -293,7 +307,7 @@ def state_key(
     return (
         STATE_FORMAT,
         sys.version_info[:2],
-        cachedir.code_fingerprint(),
+        store.code_fingerprint(),
         library_versions(),
         tuple(referential),
         repr(settings),
@@ -337,10 +351,9 @@ def save_whole(
     kb: KnowledgeBase, found: list[Finding], key: tuple[Any, ...], path: Path | None
 ) -> None:
     """Keep what a check of the whole base found, with the facts behind it."""
-    if path is None or kb.cache is None:
+    records = kb.caches.records
+    if path is None or not records.active:
         return
-    import pickle
-
     from dtscli.cache.quickvalidate import derived_schemas
     from dtscli.cache.views import view_of_model
 
@@ -377,17 +390,17 @@ def save_whole(
         )
         kind = classify(f"{folder}/x.yaml" if folder else "x.yaml")
         for relative, name in files:
-            entry = kb.cache.entries.get(relative)
+            digest = records.digest(relative)
             stamp = kb.stamps.get(relative)
-            if entry is None or stamp is None or kind is None:
+            if digest is None or stamp is None or kind is None:
                 return  # a file could not be read: no state, the next check reads everything
             loaded = loaded_by_file.get(shown_path(data_display, relative))
             if is_racy(stamp[1], kb.loaded_at):
                 racy.add(len(names))
             names.append(name)
             stamps.append(stamp)
-            digests.append(entry.digest)
-            contributions.append(contribution(kind, loaded, entry.digest))
+            digests.append(digest)
+            contributions.append(contribution(kind, loaded, digest))
             file_findings.append([as_row(item) for item in by_file.get(relative, [])])
     try:
         columns = [
@@ -396,13 +409,19 @@ def save_whole(
         ]
     except OverflowError:  # times or inodes beyond 64 bits: no state
         return
-    context = {
-        kind: {
-            loaded.id: LoadedRecord(kind, view_of_model(loaded.record), ParsedFile(loaded.path))
-            for loaded in kb.of_kind(kind)
+    try:
+        encoded = {
+            "context": {
+                kind: {
+                    loaded.id: (loaded.path, encode(view_of_model(loaded.record)))
+                    for loaded in kb.of_kind(kind)
+                }
+                for kind in CONTEXT_KINDS
+            },
+            "schemas": encode(derived_schemas()),
         }
-        for kind in CONTEXT_KINDS
-    }
+    except ValueError:  # something the codec cannot keep: no state, the next check reads all
+        return
     referential = kb.referential
     resolved = {**referential._official_cache, **referential._cache}
     sizes, mtimes, ctimes, inodes = columns
@@ -426,10 +445,7 @@ def save_whole(
         coverage=kb.clsm_coverage(),
         data_display=data_display,
         token="",
-        pickled={
-            "context": pickle.dumps(context, pickle.HIGHEST_PROTOCOL),
-            "schemas": pickle.dumps(derived_schemas(), pickle.HIGHEST_PROTOCOL),
-        },
+        encoded=encoded,
     )
     state.path = path
     state.save()
@@ -446,10 +462,7 @@ def territory_of(data: bytes) -> Territory | None:
     return None if fields is None else Territory(*fields)
 
 
-def is_racy(mtime_ns: int, since: float) -> bool:
-    """Whether a time read at `since` may not move on a change made after: the file system
-    keeps times to a resolution (coarse on some), so a recent one cannot be trusted."""
-    return since - mtime_ns / 1e9 < cachedir.RACY_SECONDS
+is_racy = store.is_racy  # the one rule (store.py)
 
 
 def open_state(path: Path | None, key: tuple[Any, ...]) -> CheckState | None:
@@ -459,9 +472,7 @@ def open_state(path: Path | None, key: tuple[Any, ...]) -> CheckState | None:
 
     gc.disable()  # thousands of tuples, no cycles: the collector would only slow the load
     try:
-        state = CheckState.loads(path.read_bytes())
-    except OSError:  # none yet: check everything
-        return None
+        state = CheckState.from_payload(store.load(path))  # None: missing, damaged, foreign
     finally:
         gc.freeze()  # and keep it out of every later collection: it lives until the exit
         gc.enable()

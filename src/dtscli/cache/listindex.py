@@ -1,28 +1,39 @@
 """`dts list`: rows, filters, and a per-folder index so that a warm query stays quick.
 
-A query such as `--type CLSM --dept 06` is answered from an index of the schemes/clsm/
-folder kept beside the record cache. The index is used only when the files it was built
-from are unchanged (every file's name, size and modification time in that folder and in
-territories/), so it never serves stale rows; otherwise the base is loaded and the index
+A query such as `--type CLSM --dept 06` is answered from an index of each schemes/ folder
+kept beside the record cache (a record may sit in another type's folder: each head says
+which types its folder holds). The index is used only when the files it was built from
+are unchanged by store.py's rule (the stamp of every file of the scheme folders, of the
+scheme types and of territories/; the content hash of those whose stamp was racy), so it
+never serves stale rows or hides a problem; otherwise the base is loaded and the index
 rebuilt. This module imports neither pydantic nor the models: the fast path must not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple, TextIO
 
 from dtscli.base.labels import FEMININE_TYPES, status_words
-from dtscli.data.vocab import SCHEME_TYPES, Status, fold
-from dtscli.util.errors import DtsError
+from dtscli.base.query import (  # re-exported: the commands take them from here
+    normalise_code,
+    normalise_statuses,
+    normalise_types,
+    search_text,
+    validate_codes,
+)
+from dtscli.cache import store
+from dtscli.data.vocab import fold
+from dtscli.util.hashing import quick_digest
 from dtscli.util.i18n import N_, _, counted
-from dtscli.util.suggest import did_you_mean
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 8
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", N_("Id")),
@@ -35,62 +46,6 @@ LIST_COLUMNS = (
     ("signed_on", N_("Signed")),
     ("end_on", N_("Ends")),
 )
-
-
-# ------------------------------------------------------------------ arguments
-
-
-def normalise_types(types: Iterable[str]) -> list[str]:
-    result = []
-    for value in types:
-        upper = value.upper()
-        if upper not in SCHEME_TYPES:
-            guess = did_you_mean(upper, list(SCHEME_TYPES))
-            hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
-            raise DtsError(
-                _("unknown scheme type {value!r}{hint}; types are: {types}").format(
-                    value=value, hint=hint, types=", ".join(SCHEME_TYPES)
-                )
-            )
-        result.append(upper)
-    return result
-
-
-def normalise_statuses(statuses: Iterable[str]) -> list[str]:
-    known = [status.value for status in Status]
-    for value in statuses:
-        if value not in known:
-            guess = did_you_mean(value, known)
-            hint = _(" (did you mean {guess}?)").format(guess=guess) if guess else ""
-            raise DtsError(
-                _("unknown status {value!r}{hint}; statuses are: {statuses}").format(
-                    value=value, hint=hint, statuses=", ".join(known)
-                )
-            )
-    return list(statuses)
-
-
-def normalise_code(code: str) -> str:
-    """`6` -> `06` for departments and regions typed without their leading zero."""
-    code = code.strip().upper()
-    return code.zfill(2) if code.isdigit() and len(code) == 1 else code
-
-
-def validate_codes(depts: Iterable[str], regions: Iterable[str], known: dict[str, set]) -> None:
-    for dept in depts:
-        if dept not in known["depts"]:
-            raise DtsError(
-                _("unknown department {code!r}; use an INSEE code such as 06 or 2A").format(
-                    code=dept
-                )
-            )
-    for region in regions:
-        if region not in known["regions"]:
-            raise DtsError(
-                _("unknown region {code!r}; use an INSEE code such as 93 (PACA)").format(
-                    code=region
-                )
-            )
 
 
 # ------------------------------------------------------------------ rows
@@ -124,11 +79,6 @@ def _newest_as_of(sources: Any) -> str | None:
     """ISO date of the newest dated source: the date a status rests on."""
     dates = [s.as_of.isoformat() for s in sources if not isinstance(s.as_of, str)]
     return max(dates) if dates else None
-
-
-def search_text(scheme: Any) -> str:
-    """What `--text` searches: name, notes and id, folded."""
-    return fold(" ".join(filter(None, [scheme.name, scheme.notes, scheme.id])))
 
 
 def filter_rows(
@@ -184,16 +134,50 @@ def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
 # ------------------------------------------------------------------ the index
 
 
+BY_DESCRIPTOR = os.stat in os.supports_dir_fd and os.listdir in os.supports_fd
+
+
 def _stamps(folder: Path) -> tuple:
-    """(name, size, mtime) of every file in a folder: what the index is valid for."""
+    """(name, size, mtime, ctime, inode) of every record file in a folder, by name: what an
+    index is valid for (store.py's stamp). Thousands of files on every warm list: the
+    folder is listed by descriptor and each file stat'ed relative to it (one name to
+    resolve, not a path), stamp_of's fields taken inline."""
+    if not BY_DESCRIPTOR:
+        return _stamps_by_path(folder)
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return ()
+    try:
+        names = os.listdir(descriptor)
+        found = []
+        for name in names:
+            if name[0] == "." or not name.endswith((".yaml", ".yml")):
+                continue
+            try:
+                info = os.stat(name, dir_fd=descriptor)
+            except OSError:  # vanished since listed
+                continue
+            if S_ISREG(info.st_mode):
+                found.append((name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    except OSError:
+        return ()
+    finally:
+        os.close(descriptor)
+    found.sort()
+    return tuple(found)
+
+
+def _stamps_by_path(folder: Path) -> tuple:
     try:
         with os.scandir(folder) as entries:
             found = [
-                (entry.name, stat.st_size, stat.st_mtime_ns)
+                (entry.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 for entry in entries
-                if entry.name.endswith((".yaml", ".yml"))
-                and not entry.name.startswith(".")
-                and (stat := entry.stat())
+                if entry.name[0] != "."
+                and entry.name.endswith((".yaml", ".yml"))
+                and entry.is_file()
+                and (info := entry.stat())
             ]
     except OSError:
         return ()
@@ -201,27 +185,45 @@ def _stamps(folder: Path) -> tuple:
     return tuple(found)
 
 
-def territories_key(data_dir: Path) -> tuple:
-    folder = data_dir / "territories"
-    return (_stamps(folder), _stamps(folder / "local"), _stamps(folder / "qpv"))
+SHARED_FOLDERS = ("schemes", "territories", "territories/local", "territories/qpv")
+
+
+def digest(stamps: tuple) -> str:
+    """What a head keeps of a list of stamps: their digest (the stamps themselves, needed
+    only to refresh, are in the folder's `+files` part). marshal version 2 has no
+    back-references, so equal stamps always give equal bytes."""
+    return quick_digest(marshal.dumps(stamps, 2))
+
+
+def shared_key(data_dir: Path) -> tuple:
+    """The stamps of the files every scheme folder's rows and problems depend on: the
+    scheme types (their problems make `dts list` fail) and the territories."""
+    return tuple(_stamps(data_dir / folder) for folder in SHARED_FOLDERS)
+
+
+def _racy_files(data_dir: Path, folder: str, stamps: tuple, shared: tuple) -> dict[str, str]:
+    """The files whose stamps were too recent to trust when the index was written, with
+    their content hash: compared again before the index is used."""
+    racy: dict[str, str] = {}
+    named = [(f"schemes/{folder}", stamps), *zip(SHARED_FOLDERS, shared, strict=True)]
+    for where, entries in named:
+        for name, _size, mtime, *_rest in entries:
+            if store.is_racy(mtime):
+                racy[f"{where}/{name}"] = store.digest_of(data_dir / where / name) or ""
+    return racy
+
+
+FILES = "+files"  # the part of a folder's index with its files' stamps and record ids
 
 
 def _index_path(data_dir: Path, folder: str, shard: str | None = None) -> Path:
-    from dtscli.cache.store import folder_for
-
     name = f"list-{folder}" if shard is None else f"list-{folder}@{shard}"
-    return folder_for(data_dir) / f"{name}.marshal"
+    return store.folder_for(data_dir) / f"{name}.marshal"
 
 
-def _fingerprint() -> str:
-    from dtscli.cache.store import code_fingerprint
-
-    return f"{INDEX_FORMAT}|{code_fingerprint()}"
-
-
-def scheme_folders(data_dir: Path, types: list[str]) -> list[str]:
-    if types:
-        return [t.lower() for t in types]
+def scheme_folders(data_dir: Path) -> list[str]:
+    """Every scheme folder: a record may sit in another type's folder, so a query by type
+    reads them all (their heads say which types they hold)."""
     try:
         with os.scandir(data_dir / "schemes") as entries:
             return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
@@ -229,137 +231,102 @@ def scheme_folders(data_dir: Path, types: list[str]) -> list[str]:
         return []
 
 
+def scan_order(relative: str) -> tuple:
+    """Where a file comes in a load (loader.scan): a folder's files, then its folders."""
+    parts = relative.split("/")
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+
+
 class Heads(NamedTuple):
-    """The head files of the scheme folders a query reads."""
+    """The head files of the scheme folders."""
 
     tokens: dict[str, str]  # by folder: the token its shards carry
     shards: dict[str, list[str]]  # by folder: its departments (shard names)
-    problems: list[tuple[str, str]]
+    types: dict[str, list[str]]  # by folder: the scheme types of its rows
+    problems: list[tuple[str, str]]  # as a load of the base orders them
     known: dict[str, set]  # department and region codes
     locals: list[tuple[Any, ...]]  # local territories and QPV (LocalArea fields)
 
 
-def read_heads(data_dir: Path, folders: list[str]) -> Heads | None:
-    """The heads of the folders' indexes, or None when any of them is stale."""
-    from dtscli.cache import store as cachedir
-
-    if not cachedir.enabled():
+def read_heads(data_dir: Path) -> Heads | None:
+    """The heads of every scheme folder's index, or None when any of them is stale."""
+    if not store.enabled():
         return None
-    fingerprint, territories = _fingerprint(), territories_key(data_dir)
-    heads = Heads({}, {}, [], {}, [])
+    shared = shared_key(data_dir)
+    heads = Heads({}, {}, {}, [], {}, [])
+    problems: list[tuple[Any, ...]] = []
     try:
-        for folder in folders:
-            stored = _read_index(_index_path(data_dir, folder))
-            expected = (fingerprint, _stamps(data_dir / "schemes" / folder), territories)
+        for number, folder in enumerate(scheme_folders(data_dir)):
+            stored = store.load(_index_path(data_dir, folder))
+            stamps = _stamps(data_dir / "schemes" / folder)
+            expected = (INDEX_FORMAT, digest(stamps), digest(shared))
             if not isinstance(stored, dict):
                 return None
-            if stored.get("key") != expected:
-                stored = refresh_folder(data_dir, folder, stored, expected)
+            moved = _racy_files_moved(data_dir, folder, stored)
+            if moved is None:
+                return None
+            if stored["key"] != expected or moved:
+                from dtscli.cache.listbuild import refresh_folder
+
+                stored = refresh_folder(data_dir, folder, stored, (stamps, shared), moved)
                 if stored is None:
                     return None
             heads.tokens[folder] = stored["token"]
             heads.shards[folder] = stored["shards"]
-            heads.problems.extend((severity, text) for severity, text, _ in stored["problems"])
+            heads.types[folder] = stored["types"]
+            problems.extend(stored["problems"])
+            if number == 0:  # the same in every head
+                problems.extend(stored["shared"])
             heads.known.update(stored["known"])
             heads.locals[:] = stored["locals"]
-    except (KeyError, TypeError):  # an index of another shape: rebuild it
+        problems.sort(key=lambda item: item[2])
+        heads.problems.extend((severity, text) for severity, text, _order in problems)
+    except (KeyError, TypeError, ValueError, IndexError):  # an index of another shape
         return None
     return heads
 
 
-REFRESH_LIMIT = 50  # beyond this many changed files in a folder, rebuild from the base
+def _racy_files_moved(data_dir: Path, folder: str, head: dict) -> set[str] | None:
+    """The names of the folder's files whose stamp was racy and whose content changed since
+    (re-read like files whose stamp moved); None when a shared file's did (the base is
+    loaded). Racy files that kept their content and are no longer recent are forgotten."""
+    racy = head["racy"]
+    if not racy:
+        return set()
+    moved = {
+        relative
+        for relative, digest in racy.items()
+        if store.digest_of(data_dir / relative) != digest
+    }
+    own = f"schemes/{folder}/"
+    if any(not relative.startswith(own) for relative in moved):
+        return None
+    if not moved:
+        still = {
+            relative: digest
+            for relative, digest in racy.items()
+            if (stamp := store.stamp_file(data_dir / relative)) and store.is_racy(stamp[1])
+        }
+        if still != racy:  # rewrite the head alone: its shards are unchanged
+            with contextlib.suppress(OSError, ValueError):
+                store.dump(_index_path(data_dir, folder), dict(head, racy=still))
+    return {relative[len(own) :] for relative in moved}
 
 
-def refresh_folder(data_dir: Path, folder: str, head: dict, expected: tuple) -> dict | None:
-    """The index of a scheme folder brought up to date by reading only the files that
-    changed since it was written, or None when the base must be loaded instead: another
-    version, territories changed, many files changed, or a changed file whose id is used
-    by another file (which of the two the base keeps depends on all of them)."""
-    fingerprint, stamps, territories = expected
-    key = head.get("key")
-    if not isinstance(key, list | tuple) or len(key) != 3 or key[0] != fingerprint:
-        return None
-    if key[2] != territories or head.get("duplicates", True):
-        return None
-    before = {name: (size, mtime) for name, size, mtime in key[1]}
-    now = {name: (size, mtime) for name, size, mtime in stamps}
-    changed = [name for name, stamp in now.items() if before.get(name) != stamp]
-    gone = [name for name in before if name not in now]
-    if len(changed) + len(gone) > REFRESH_LIMIT:
-        return None
-    rows: dict[str, list[Row]] = {}  # by shard
-    for shard in head["shards"]:
-        part = _read_index(_index_path(data_dir, folder, shard))
-        if not isinstance(part, dict) or part.get("token") != head["token"]:
-            return None
-        rows[shard] = part["rows"]
-    stale = set(changed) | set(gone)
-    touched = {shard for shard, part in rows.items() if any(r["_file"] in stale for r in part)}
-    kept = {shard: [r for r in part if r["_file"] not in stale] for shard, part in rows.items()}
-    problems = [p for p in head["problems"] if p[2] not in stale]
-    fresh = _read_changed(data_dir, folder, head, changed, kept, problems)
-    if fresh is None:
-        return None
-    for row in fresh:
-        for dept in row["depts"] or ["~"]:
-            kept.setdefault(dept, []).append(row)
-            touched.add(dept)
-    problems.sort(key=lambda p: (p[2] == "", p[2]))  # as a load reports them: by file name
-    updated = dict(head, key=expected, problems=problems)
-    updated["shards"] = sorted(shard for shard, part in kept.items() if part)
-    updated["ids"] = sorted({row["id"] for part in kept.values() for row in part})
-    if not _write_shards(data_dir, folder, updated, {s: kept[s] for s in touched}):
-        return None
-    return updated
-
-
-def _read_changed(
-    data_dir: Path,
-    folder: str,
-    head: dict,
-    changed: list[str],
-    kept: dict[str, list[Row]],
-    problems: list[tuple[str, str, str]],
+def read_shards(
+    data_dir: Path, heads: Heads, depts: list[str] | None, types: list[str]
 ) -> list[Row] | None:
-    """Rows of the changed files (their problems join `problems`), or None when one of
-    them takes an id that another file holds."""
-    from dtscli.base.kb import KnowledgeBase
-    from dtscli.base.loader import load_file
-    from dtscli.data.findings import Severity
-
-    kb = KnowledgeBase(data_dir)  # for the rows' territories, sort keys and paths
-    kb._referential = index_referential(data_dir, head["locals"])
-    taken = {row["id"] for part in kept.values() for row in part}
-    for other in scheme_folders(data_dir, []):
-        if other != folder:
-            other_head = _read_index(_index_path(data_dir, other))
-            if not isinstance(other_head, dict) or "ids" not in other_head:
-                return None
-            taken.update(other_head["ids"])
-    fresh = []
-    for name in changed:
-        relative = f"schemes/{folder}/{name}"
-        loaded, findings = load_file(data_dir / relative, "scheme", kb.shown(relative))
-        problems.extend(problem(f, name) for f in findings if f.severity is not Severity.info)
-        if loaded is None:
-            continue
-        if loaded.id in taken:
-            return None
-        taken.add(loaded.id)
-        fresh.append(dict(scheme_row(kb, loaded), _file=name))
-    return fresh
-
-
-def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[Row] | None:
-    """The rows of the given departments' shards (None: all of them), or None when a shard
-    does not match its head. Rows are stored by department, so `--dept 06` reads the rows
-    of the 06 shard only."""
+    """The rows of the given departments' shards (None: all of them) of the folders that
+    hold rows of `types` (none: every type), or None when a shard does not match its head.
+    Rows are stored by department, so `--dept 06` reads the rows of the 06 shard only."""
     rows: dict[str, Row] = {}
     try:
         for folder, token in heads.tokens.items():
+            if types and not set(types) & set(heads.types[folder]):
+                continue
             shards = heads.shards[folder]
             for shard in shards if depts is None else [d for d in depts if d in shards]:
-                part = _read_index(_index_path(data_dir, folder, shard))
+                part = store.load(_index_path(data_dir, folder, shard))
                 if not isinstance(part, dict) or part.get("token") != token:
                     return None
                 rows.update((row["id"], row) for row in part["rows"])
@@ -371,94 +338,39 @@ def read_shards(data_dir: Path, heads: Heads, depts: list[str] | None) -> list[R
 def index_referential(data_dir: Path, local_areas: list[tuple[Any, ...]]) -> Any:
     """The referential with the base's local territories (LocalArea fields, as the index
     heads keep them), without loading the base."""
-    from dtscli.base.referential import LocalArea, cached_referential
-    from dtscli.cache.store import enabled, folder_for
+    from dtscli.base.referential import LocalArea
+    from dtscli.cache.referential import cached_referential
 
-    cache_folder = folder_for(data_dir) if enabled() else None
+    cache_folder = store.folder_for(data_dir) if store.enabled() else None
     referential = cached_referential(data_dir / "territories", cache_folder).derive()
     for fields in local_areas:
         referential.add_local(LocalArea(*fields))
     return referential
 
 
-def _read_index(path: Path) -> Any:
-    """An index file: marshal, built into Python (no import) and quicker than pickle for
-    plain dicts, lists and strings."""
-    try:
-        with path.open("rb") as handle:
-            return marshal.loads(handle.read())  # marshal.load reads a file in small pieces
-    except Exception:  # missing, partial or from another version: the caller rebuilds
-        return None
+def problem(finding: Any, relative: str, order: tuple = ()) -> tuple[str, str, tuple]:
+    """A problem as the index keeps it: severity, `place: message`, and where a load of
+    the base reports it (duplicate ids first, then by file)."""
+    return (
+        finding.severity.value,
+        f"{finding.location()}: {finding.message}",
+        order or (1, *scan_order(relative)),
+    )
 
 
-def _write_index(path: Path, document: Any) -> None:
-    from dtscli.cache.store import write_cache_file
-
-    write_cache_file(path, marshal.dumps(document))
-
-
-def problem(finding: Any, file: str) -> tuple[str, str, str]:
-    """A problem as the index keeps it: severity, `place: message`, and the name of its
-    file in the folder ("" for a territory file)."""
-    return (finding.severity.value, f"{finding.location()}: {finding.message}", file)
-
-
-def _write_shards(data_dir: Path, folder: str, head: dict, shards: dict[str, list[Row]]) -> bool:
-    """The given shards, then the head: a reader that finds the head finds its shards."""
+def _write_shards(
+    data_dir: Path, folder: str, head: dict, shards: dict[str, list[Row]], files: dict
+) -> bool:
+    """The given shards and the folder's files part, then the head: a reader that finds the
+    head finds its shards."""
     try:
         for dept, part in shards.items():
-            _write_index(
-                _index_path(data_dir, folder, dept), {"token": head["token"], "rows": part}
-            )
-        _write_index(_index_path(data_dir, folder), head)
+            store.dump(_index_path(data_dir, folder, dept), {"token": head["token"], "rows": part})
+        store.dump(_index_path(data_dir, folder, FILES), dict(files, token=head["token"]))
+        store.dump(_index_path(data_dir, folder), head)
     except (OSError, ValueError):  # ValueError: a value marshal cannot write
         return False
     return True
-
-
-def write_index(kb: Any, stamps: dict[str, tuple], territories: tuple) -> None:
-    """Per scheme folder: a head file (key, problems, known codes, shard names) and one
-    shard of rows per department, all keyed by the stamps taken before loading."""
-    from dtscli.cache import store as cachedir
-    from dtscli.data.findings import Severity
-
-    if not cachedir.enabled():
-        return
-    referential = kb.referential
-    known = {"depts": set(referential.departements), "regions": set(referential.regions)}
-    areas = [*referential.locals.values(), *referential.qpvs.values()]
-    local_fields = [tuple(area.__dict__.values()) for area in areas]
-    by_folder: dict[str, list[Row]] = {folder: [] for folder in stamps}
-    for loaded in kb.schemes():
-        where = Path(loaded.path)
-        if where.parent.name in by_folder:
-            by_folder[where.parent.name].append(dict(scheme_row(kb, loaded), _file=where.name))
-    fingerprint = _fingerprint()
-    for folder, rows in by_folder.items():
-        key = (fingerprint, stamps[folder], territories)
-        token = os.urandom(8).hex()
-        shards: dict[str, list[Row]] = {}
-        for row in rows:
-            for dept in row["depts"] or ["~"]:
-                shards.setdefault(dept, []).append(row)
-        problems = [
-            problem(f, Path(f.path).name if "territories/" not in f.path else "")
-            for f in kb.findings
-            if f.severity is not Severity.info
-            and (Path(f.path).parent.name == folder or "territories/" in f.path)
-        ]
-        head = {
-            "key": key,
-            "token": token,
-            "problems": problems,
-            "known": known,
-            "locals": local_fields,
-            "shards": sorted(shards),
-            "ids": sorted({row["id"] for row in rows}),
-            "duplicates": bool(kb.duplicates),  # then a refresh cannot tell who keeps an id
-        }
-        if not _write_shards(kb.data_dir, folder, head, shards):
-            return  # no cache is no error
 
 
 # ------------------------------------------------------------------ the command
@@ -483,7 +395,7 @@ def list_command(
     regions = [normalise_code(r) for r in regions]
     filters = {"types": types, "depts": depts, "regions": regions, "statuses": statuses}
     if fmt != "json":
-        heads = read_heads(data_dir, scheme_folders(data_dir, types))
+        heads = read_heads(data_dir)
         if heads is not None:
             validate_codes(depts, regions, heads.known)
             place, wanted = None, depts or None
@@ -494,7 +406,7 @@ def list_command(
                 )
                 # a scheme overlapping the place shares one of its departments
                 wanted = [d for d in sorted(place.depts) if not depts or d in depts]
-            rows = read_shards(data_dir, heads, wanted)
+            rows = read_shards(data_dir, heads, wanted, types)
             if rows is not None:
                 if place is not None:
                     rows = [
@@ -521,11 +433,11 @@ def _list_from_base(
     out: TextIO | None,
 ) -> int:
     from dtscli.base.kb import KnowledgeBase, build_query, load_problems
+    from dtscli.cache import open_caches
 
-    folders = scheme_folders(data_dir, [])
-    stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in folders}
-    territories = territories_key(data_dir)
-    kb = KnowledgeBase.load(data_dir, use_cache=True)
+    stamps = {folder: _stamps(data_dir / "schemes" / folder) for folder in scheme_folders(data_dir)}
+    shared = shared_key(data_dir)  # taken before loading: a change during it is seen next time
+    kb = KnowledgeBase.load(data_dir, caches=open_caches(data_dir))
     problems = load_problems(kb)
     query = build_query(
         kb,
@@ -536,7 +448,9 @@ def _list_from_base(
         territory=territory,
         text=text,
     )
-    write_index(kb, stamps, territories)
+    from dtscli.cache.listbuild import write_index
+
+    write_index(kb, stamps, shared)
     rows = [scheme_row(kb, loaded) for loaded in kb.query(query)]
     if fmt == "json":
         from dtscli.base.describe import record_view

@@ -295,7 +295,10 @@ def _recheck_files(
     what they tell the rules about other files moved (then the whole base is checked)."""
     from dtscli.cache.quickvalidate import QuickValidator
 
-    quick = QuickValidator(state.schemas)
+    try:
+        quick = QuickValidator(state.schemas)
+    except (KeyError, TypeError, ValueError):  # not what a check saved: check everything
+        return None
     # (file number or None for a new file, relative path, stamp, checked whatever its digest):
     # the files whose broken references a new id may resolve are checked again
     again = _with_reference_findings(state) if added else {}

@@ -1,123 +1,113 @@
-"""A cache of parsed and validated records, outside the data, that never serves stale data.
+"""A cache of parsed record files, outside the data, that never serves stale data.
 
-Each data file's entry is keyed by its path and checked against its size, modification
-time and content hash; the whole cache is keyed by dts's version and the state of the
-modules that shape a record (models, loader, parser). A changed file is re-read alone.
-
-Where: `--cache-dir`, else $DTS_CACHE_DIR, else $XDG_CACHE_HOME/dts, else ~/.cache/dts;
-one sub-folder per data directory. `DTS_NO_CACHE=1` turns it off.
+Each file's entry, by its path relative to the data directory, holds its stamp, content
+hash, parsed data (plain values), parser findings and key positions. An entry is used only
+while the file is unchanged by the rule of store.py (stamp, or content hash when the stamp
+was racy or `verify` asks); the base then validates the data again with the models, so a
+cache can make loading faster but never makes a record. The file is a store.py cache file
+(marshal, checksum, code fingerprint): a damaged or foreign one is dropped and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
-import pickle
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dtscli.cache.store import (  # noqa: F401  (re-exported: callers use cache.enabled() ...)
-    ENV_DIR,
-    ENV_OFF,
-    FORMAT,
-    RACY_SECONDS,
-    cache_root,
-    code_fingerprint,
-    enabled,
-    folder_for,
-    sha1_hex,
-    write_cache_file,
-)
+from dtscli.base.caching import CachedFile
+from dtscli.base.yamlfile import ParsedFile
+from dtscli.cache import store
+from dtscli.cache.codec import decode, encode, finding_of, finding_row
+from dtscli.data.findings import Finding
 
+RECORDS_FILE = "records.marshal"
 
-def digest_of(path: Path) -> str | None:
-    try:
-        return sha1_hex(path.read_bytes())
-    except OSError:
-        return None
-
-
-@dataclass
-class Entry:
-    """What loading one file produced, and the file state it was produced from."""
-
-    size: int
-    mtime_ns: int
-    digest: str
-    kind: str
-    record: Any  # a validated model instance, or None when the file did not validate
-    findings: list[Any] = field(default_factory=list)  # Finding objects; path filled on use
-    racy: bool = False
-    positions: dict[Any, tuple[int, int]] | None = None  # kept once a finding needed them
+# An entry: (stamp, digest, racy, kind, data, parser findings as rows, positions)
+Entry = tuple[Any, ...]
 
 
 class RecordCache:
-    """Entries by path relative to the data directory, in one pickle file."""
+    """Entries by path relative to the data directory, in one cache file."""
 
     def __init__(self, path: Path | None, entries: dict[str, Entry] | None = None) -> None:
         self.path = path
+        self.active = path is not None
         self.entries: dict[str, Entry] = entries or {}
         self.seen: set[str] = set()
         self.dirty = False
 
     @classmethod
     def open(cls, data_dir: Path, cache_dir: Path | None = None) -> RecordCache:
-        if not enabled():
+        if not store.enabled():
             return cls(None)
-        path = folder_for(data_dir, cache_dir) / "records.pickle"
-        try:
-            with path.open("rb") as handle:
-                fingerprint, entries = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return cls(path)
-        except Exception:  # a cache from another version of a library: start afresh
-            return cls(path)
-        if fingerprint != code_fingerprint() or not isinstance(entries, dict):
+        path = store.folder_for(data_dir, cache_dir) / RECORDS_FILE
+        entries = store.load(path)
+        if not isinstance(entries, dict):
             return cls(path)
         return cls(path, entries)
 
     def lookup(
-        self, relative: str, path: Path, size: int, mtime_ns: int, verify: bool = False
-    ) -> Entry | None:
-        """The entry if the file is unchanged: same size and modification time (and, with
-        `verify` or when the time is too close to the last save to trust, same content)."""
+        self, relative: str, path: Path, stat: os.stat_result, verify: bool = False
+    ) -> CachedFile | None:
+        """The parsed file if it is unchanged (with `verify`, its content is compared even
+        when its stamp is the saved one)."""
         self.seen.add(relative)
         entry = self.entries.get(relative)
-        if entry is None or entry.size != size:
+        if not _well_formed(entry):
             return None
-        if entry.mtime_ns == mtime_ns and not entry.racy and not verify:
-            return entry
-        if digest_of(path) != entry.digest:
+        assert entry is not None
+        stamp, digest, racy, _kind, data, rows, positions = entry
+        now = store.stamp_of(stat)
+        if not store.unchanged(path, now, stamp, digest, racy or verify):
             return None
-        racy = _is_racy(mtime_ns)
-        if (entry.mtime_ns, entry.racy) != (mtime_ns, racy):
-            entry.mtime_ns, entry.racy = mtime_ns, racy
-            self.dirty = True  # same content, new time: remember it, no need to re-hash
-        return entry
+        if tuple(stamp) != now or racy != store.is_racy(now[1]):
+            self.entries[relative] = (now, digest, store.is_racy(now[1]), *entry[3:])
+            self.dirty = True  # same content, new stamp: no need to hash it next time
+        try:
+            findings = [finding_of(row) for row in rows]
+            data = decode(data)
+        except (KeyError, TypeError, ValueError):
+            return None
+        if positions is not None and not isinstance(positions, dict):
+            positions = None
+        return CachedFile(data, findings, positions)
 
     def store(
-        self, relative: str, stat: os.stat_result, digest: str, entry_data: dict[str, Any]
+        self,
+        relative: str,
+        stat: os.stat_result,
+        parsed: ParsedFile,
+        kind: str,
+        findings: list[Finding],
     ) -> None:
-        """Remember what reading a file produced. `stat` is taken before the read and `digest`
+        """Remember what parsing a file produced: its data, the parser's `findings`, the key
+        positions if a finding needed them. `stat` is taken before the read and the digest
         is of the bytes read, so a file changed in between is caught next time."""
-        if self.path is None:
+        if self.path is None or parsed.digest is None:
             return
         self.seen.add(relative)
-        self.entries[relative] = Entry(
-            size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns,
-            digest=digest,
-            racy=_is_racy(stat.st_mtime_ns),
-            **entry_data,
-        )
+        stamp = store.stamp_of(stat)
+        try:
+            data = encode(parsed.data)
+        except ValueError:  # data the codec cannot hold (a YAML tag): read every time
+            self.entries.pop(relative, None)
+            return
+        rows = [finding_row(item) for item in findings]
+        positions = _plain(parsed._positions)
+        entry = (stamp, parsed.digest, store.is_racy(stamp[1]), kind, data, rows, positions)
+        self.entries[relative] = entry
         self.dirty = True
+
+    def digest(self, relative: str) -> str | None:
+        entry = self.entries.get(relative)
+        return entry[1] if _well_formed(entry) else None  # type: ignore[index]
 
     def remember_positions(self, relative: str, positions: dict[Any, tuple[int, int]]) -> None:
         entry = self.entries.get(relative)
-        if entry is not None and entry.positions is None:
-            entry.positions = positions
+        if _well_formed(entry) and entry[6] is None:  # type: ignore[index]
+            self.entries[relative] = (*entry[:6], _plain(positions))  # type: ignore[index]
             self.dirty = True
 
     def save(self) -> None:
@@ -129,11 +119,25 @@ class RecordCache:
             return
         for relative in gone:
             del self.entries[relative]
-        with contextlib.suppress(OSError, pickle.PicklingError):
-            data = pickle.dumps((code_fingerprint(), self.entries), pickle.HIGHEST_PROTOCOL)
-            write_cache_file(self.path, data)
+        with contextlib.suppress(OSError, ValueError):
+            store.dump(self.path, self.entries)
         self.dirty = False
 
 
-def _is_racy(mtime_ns: int) -> bool:
-    return time.time() - mtime_ns / 1e9 < RACY_SECONDS
+def _plain(positions: dict[Any, tuple[int, int]] | None) -> dict[Any, tuple[int, int]] | None:
+    """The positions if marshal can write them (a key may be a date), else None: computed
+    again when needed."""
+    try:
+        marshal.dumps(positions)
+    except ValueError:
+        return None
+    return positions
+
+
+def _well_formed(entry: Any) -> bool:
+    return (
+        type(entry) is tuple
+        and len(entry) == 7
+        and isinstance(entry[1], str)
+        and isinstance(entry[5], list)
+    )

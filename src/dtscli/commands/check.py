@@ -68,10 +68,10 @@ def check_base(
         found, files_checked = again.findings, again.files_checked
     else:
         from dtscli.base.kb import KnowledgeBase
+        from dtscli.cache import open_caches
 
-        kb = KnowledgeBase.load(
-            data_dir, base=root, cache_dir=cache_dir, use_cache=True, verify=True, save=False
-        )
+        caches = open_caches(data_dir, cache_dir)
+        kb = KnowledgeBase.load(data_dir, base=root, caches=caches, verify=True, save=False)
         found = whole_base_findings(kb, config, today, base)
         files_checked = len(kb.files)
         kb.remember_positions()

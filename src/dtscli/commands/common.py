@@ -9,6 +9,7 @@ from typing import TextIO
 
 from dtscli.base.kb import KnowledgeBase
 from dtscli.base.layout import find_data_dir
+from dtscli.cache import open_caches
 from dtscli.data.findings import Severity
 from dtscli.util.errors import DtsError
 from dtscli.util.i18n import _, counted
@@ -17,7 +18,8 @@ from dtscli.util.i18n import _, counted
 def load_base(data_dir: Path | None) -> KnowledgeBase:
     """The base of --data-dir (else $DTS_DATA, else the first data/ upwards), through the
     record cache: the command line keeps caches, a library call does not unless asked."""
-    return KnowledgeBase.load(find_data_dir(data_dir), use_cache=True)
+    folder = find_data_dir(data_dir)
+    return KnowledgeBase.load(folder, caches=open_caches(folder))
 
 
 def require_loadable(kb: KnowledgeBase, err: TextIO | None = None) -> None:
