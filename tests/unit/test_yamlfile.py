@@ -1,7 +1,11 @@
 from pathlib import Path
 
+import pytest
+
 from dtscli.base.yamlfile import parse_file
 from dtscli.data.findings import Severity
+
+from ..conftest import SHIPPED
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:
@@ -77,3 +81,57 @@ def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
     parsed = parse_file(write(tmp_path, "id: x\nnotes: " + "a" * 200 + "\n"))
     assert parsed.data is None
     assert [(f.rule, f.line) for f in parsed.findings] == [("yaml-file-size", 1)]
+
+
+# ------------------------------------------------- top-level keys read off the lines
+
+
+def _compare_top_level_positions(path: Path) -> bool:
+    """True when the quick reading answered for every top-level key (and agreed)."""
+    from dtscli.base.yamlfile import _positions_of, _top_level_position
+
+    composed = _positions_of(path, str(path))
+    keys = [key for key in composed if len(key) == 1]
+    answered = True
+    for key in keys:
+        quick = _top_level_position(path, key)
+        if quick is None:
+            answered = False
+        else:
+            assert quick == composed[key], (path, key)
+    return answered
+
+
+def test_top_level_positions_agree_with_the_parser_on_the_shipped_base():
+    files = sorted(SHIPPED.rglob("*.yaml"))
+    files = [f for f in files if f.stat().st_size < 200_000]
+    answered = [_compare_top_level_positions(f) for f in files]
+    assert len(answered) > 200
+    assert sum(answered) > 0.9 * len(answered)  # the canonical style is read off the lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'id: x\nnotes: "one\nstatus: two"\nstatus: active\n',  # a quoted value over lines
+        "id: x\nthemes: [a,\nb]\nstatus: active\n",  # a flow sequence over lines
+        "id: x\nstatus: a\nstatus: b\n",  # twice
+        '"status": active\n',  # a quoted key
+        "- status: active\n",  # not a mapping
+    ],
+)
+def test_top_level_positions_doubt_means_the_parser(tmp_path, text):
+    from dtscli.base.yamlfile import _top_level_position
+
+    path = tmp_path / "record.yaml"
+    path.write_text(text)
+    assert _top_level_position(path, ("status",)) is None
+
+
+def test_top_level_position_of_a_plain_file(tmp_path):
+    from dtscli.base.yamlfile import _top_level_position
+
+    path = tmp_path / "record.yaml"
+    path.write_text("# a comment\n---\nid: x\nnotes: |\n  status: no\nstatus: active  # yes\n")
+    assert _top_level_position(path, ("status",)) == (6, 1)
+    assert _top_level_position(path, ()) == (1, 1)

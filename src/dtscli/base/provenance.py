@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from dtscli.data import models
+from dtscli.data import vocab
 from dtscli.data.vocab import COVERING_STATUSES
+
+if TYPE_CHECKING:  # the models cost pydantic: a warm check re-checks without it
+    from dtscli.data import models
 
 
 def status_is_grounded(scheme: models.Scheme) -> bool:
     """True when the status rests on something: stated, or inferred with a reason in the notes."""
-    if scheme.status is models.Status.unknown:
+    if scheme.status is vocab.Status.unknown:
         return False
-    if scheme.status_basis is models.StatusBasis.inferred:
+    if scheme.status_basis is vocab.StatusBasis.inferred:
         return bool(scheme.notes and scheme.notes.strip())
-    return scheme.status_basis is models.StatusBasis.stated
+    return scheme.status_basis is vocab.StatusBasis.stated
 
 
 def counts_as_existing(scheme: models.Scheme) -> bool:
@@ -35,8 +39,8 @@ def newest_date(sources: Iterable[models.Source]) -> dt.date | None:
 
 
 def is_inferred(scheme: models.Scheme) -> bool:
-    return scheme.status_basis is models.StatusBasis.inferred
+    return scheme.status_basis is vocab.StatusBasis.inferred
 
 
 def name_is_guessed(contact: models.Contact) -> bool:
-    return contact.name_basis is models.NameBasis.guessed
+    return contact.name_basis is vocab.NameBasis.guessed

@@ -75,6 +75,12 @@ class ParsedFile:
     def position(self, key_path: Path_) -> Position:
         """The position of key_path, or of its nearest ancestor that has one."""
         path = tuple(key_path)
+        if self._positions is None and len(path) <= 1:
+            # A top-level key (or the file itself) is found by reading the lines: most
+            # findings point there, and composing the whole file costs far more.
+            quick = _top_level_position(self.source, path)
+            if quick is not None:
+                return quick
         while path:
             if path in self.positions:
                 return self.positions[path]
@@ -127,6 +133,44 @@ def _safe_yaml() -> Any:
         _SAFE_LOADER = YAML(typ="safe", pure=False)
         _SAFE_LOADER.Resolver = Yaml12Resolver
     return _SAFE_LOADER
+
+
+TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
+CLOSING = {'"': '"', "'": "'", "[": "]", "{": "}"}
+
+
+def _top_level_position(source: Path | None, path: Path_) -> Position | None:
+    """The position the parser gives a top-level key of a block mapping (its line, column
+    1), read off the lines; None when the file's shape leaves any doubt (a line at column 0
+    that is not a plain key, a quoted or flow value left open on its line, a second
+    occurrence): the caller then composes the file."""
+    if not path:
+        return (1, 1)
+    if source is None:
+        return None
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    wanted = str(path[0])
+    found: Position | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line or line[0] in " \t#":
+            continue
+        if line.startswith(("---", "...")) and line[3:4] in ("", " "):
+            continue
+        match = TOP_KEY.match(line.rstrip())
+        if match is None:
+            return None
+        value = (match.group(2) or "").split(" #")[0].rstrip()
+        opener = value[:1]
+        if opener in CLOSING and (len(value) < 2 or value[-1] != CLOSING[opener]):
+            return None
+        if match.group(1) == wanted:
+            if found is not None:
+                return None
+            found = (number, 1)
+    return found
 
 
 def _positions_of(source: Path | None, shown_as: str) -> dict[Path_, Position]:

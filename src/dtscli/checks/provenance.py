@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dtscli.base.provenance import newest_date
 from dtscli.checks.registry import Context, Scope, declare, finding
-from dtscli.data import kinds, models
+from dtscli.data import kinds, vocab
 from dtscli.data.findings import Finding, Severity
 from dtscli.util.calendar import add_years
 from dtscli.util.i18n import N_, _, format_date, ngettext
+
+if TYPE_CHECKING:  # the models cost pydantic: a warm check re-checks without it
+    from dtscli.data import models
 
 DEFAULT_MAX_AGE_YEARS = 3
 
@@ -28,7 +32,7 @@ DEFAULT_MAX_AGE_YEARS = 3
 def status_basis(scope: Scope, ctx: Context) -> Iterator[Finding]:
     for loaded in scope.checked(kinds.SCHEME):
         scheme: models.Scheme = loaded.record
-        if scheme.status is models.Status.unknown:
+        if scheme.status is vocab.Status.unknown:
             continue
         if scheme.status_basis is None:
             yield finding(
@@ -43,7 +47,7 @@ def status_basis(scope: Scope, ctx: Context) -> Iterator[Finding]:
                     "inferred` and the reason in the notes"
                 ),
             )
-        elif scheme.status_basis is models.StatusBasis.inferred and not (
+        elif scheme.status_basis is vocab.StatusBasis.inferred and not (
             scheme.notes and scheme.notes.strip()
         ):
             yield finding(
@@ -67,7 +71,7 @@ def status_source_old(scope: Scope, ctx: Context) -> Iterator[Finding]:
     limit = years_before(ctx.today, years)
     for loaded in scope.checked(kinds.SCHEME):
         scheme: models.Scheme = loaded.record
-        if scheme.status is models.Status.unknown:
+        if scheme.status is vocab.Status.unknown:
             continue
         newest = newest_date(scheme.sources)
         if newest is not None and newest < limit:
