@@ -53,6 +53,7 @@ def status_words(
     feminine: bool = False,
     as_of: dt.date | str | None = None,
     lang: str | None = None,
+    date_words: str | None = None,
 ) -> str:
     """The status as a reader must see it: « actif (déduit) » when inferred, and the date of
     its newest source when given (« actif (déduit), source du 17 novembre 2021 »)."""
@@ -61,6 +62,8 @@ def status_words(
     if basis == "inferred":
         context = "status basis, feminine" if feminine else "status basis"
         words = catalog.pgettext(context, "{status} (inferred)").format(status=words)
+    if date_words is not None and as_of is not None:  # the date already in words (list index)
+        return catalog.gettext(SOURCE_DATE_WORDS).format(status=words, date=date_words)
     if isinstance(as_of, str) and as_of and as_of != "unknown":
         as_of = dt.date.fromisoformat(as_of)
     if isinstance(as_of, dt.date):

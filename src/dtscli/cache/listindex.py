@@ -12,6 +12,7 @@ rebuilt. This module imports neither pydantic nor the models: the fast path must
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import marshal
 import os
 import sys
@@ -31,9 +32,9 @@ from dtscli.base.query import (  # re-exported: the commands take them from here
 from dtscli.cache import store
 from dtscli.data.vocab import fold
 from dtscli.util.hashing import quick_digest
-from dtscli.util.i18n import N_, _, counted
+from dtscli.util.i18n import LANGUAGES, N_, _, counted, format_date, language
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 Row = dict[str, Any]
 LIST_COLUMNS = (
     ("id", N_("Id")),
@@ -68,11 +69,21 @@ def scheme_row(kb: Any, loaded: Any) -> Row:
         "status": scheme.status.value,
         "status_basis": scheme.status_basis.value if scheme.status_basis else None,
         "status_as_of": _newest_as_of(scheme.sources),
+        "_status_date_words": _date_words(_newest_as_of(scheme.sources)),
         "signed_on": scheme.signed_on.isoformat() if scheme.signed_on else None,
         "end_on": scheme.end_on.isoformat() if scheme.end_on else None,
         "_sort": kb.sort_key(loaded),
         "_text": search_text(scheme),
     }
+
+
+def _date_words(iso: str | None) -> dict[str, str] | None:
+    """The date in words in each language, made when the index is built: a warm list then
+    writes « source du 17 novembre 2021 » without loading Babel's locale data."""
+    if iso is None:
+        return None
+    day = dt.date.fromisoformat(iso)
+    return {lang: format_date(day, lang) for lang in LANGUAGES}
 
 
 def _newest_as_of(sources: Any) -> str | None:
@@ -114,17 +125,19 @@ def write_list(rows: list[Row], fmt: str, out: TextIO | None = None) -> None:
     columns = [(key, _(title)) for key, title in LIST_COLUMNS]
     shown = [public(r) for r in rows]
     if fmt != "csv":  # CSV is data: the status values, as --status takes them
+        lang = language()
         shown = [
             dict(
-                row,
+                plain,
                 status=status_words(
                     row["status"],
                     row.get("status_basis"),
                     row["type"] in FEMININE_TYPES,
                     row.get("status_as_of"),
+                    date_words=(row.get("_status_date_words") or {}).get(lang),
                 ),
             )
-            for row in shown
+            for row, plain in zip(rows, shown, strict=True)
         ]
     write_rows(shown, columns, fmt, footer=footer, out=out)
     if fmt == "csv":
