@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from dtscli.base.kb import KnowledgeBase, SchemeQuery
-from dtscli.data import models
 from dtscli.maps import svg
 from dtscli.maps.coverage import MapMaker, types_title
 from dtscli.util.errors import DtsError
@@ -41,25 +40,10 @@ def build(
 ) -> svg.MapSpec:
     """The map `dts map` draws: départements (several make one map), a region, or France."""
     from dtscli.base.dataversion import data_version
-    from dtscli.cache.listindex import normalise_code
+    from dtscli.base.query import normalise_code, normalise_statuses, normalise_types
 
-    types = [t.upper() for t in types or []]
-    unknown = [t for t in types if t not in models.SCHEME_TYPES]
-    if unknown:
-        raise DtsError(
-            _("unknown scheme type {value!r}{hint}; types are: {types}").format(
-                value=unknown[0], hint="", types=", ".join(models.SCHEME_TYPES)
-            )
-        )
-    statuses = list(statuses or [])
-    known = [s.value for s in models.Status]
-    for status in statuses:
-        if status not in known:
-            raise DtsError(
-                _("unknown status {value!r}{hint}; statuses are: {statuses}").format(
-                    value=status, hint="", statuses=", ".join(known)
-                )
-            )
+    types = normalise_types(types or [])
+    statuses = normalise_statuses(statuses or [])
     depts = [normalise_code(d) for d in depts or []]
     regions = [normalise_code(r) for r in regions or []]
     kb.validate_codes(depts, regions)
