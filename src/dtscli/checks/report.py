@@ -51,6 +51,7 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
     words = {s: pgettext("severity", s.value) for s in style}
     width = max(map(len, words.values()))
     label = {s: paint(f"{words[s]:<{width}}", code) for s, code in style.items()}
+    hint_words = _("hint: {hint}")  # translated once: thousands of findings may have a hint
     lines: list[str] = []  # one write at the end: a national base has thousands of findings
     add = lines.append
     current = None
@@ -62,7 +63,7 @@ def write_text(report: Report, out: TextIO, colour: bool = False) -> None:
             current = path
         add(f"  {path}:{line}:{column}  {label[severity]}  {rule}  {message}")
         if hint:
-            add("      " + _("hint: {hint}").format(hint=hint))
+            add("      " + hint_words.format(hint=hint))
     if current is not None:
         add("")
     add(summary_line(report))
@@ -101,6 +102,7 @@ def _escape_property(text: str) -> str:
 
 def write_github(report: Report, out: TextIO) -> None:
     """GitHub Actions workflow commands: annotations on the pull request's lines."""
+    hint_words = _(" (hint: {hint})")
     for item in report.findings:
         properties = [f"file={_escape_property(item.path)}"]
         if item.line > 0:
@@ -108,7 +110,7 @@ def write_github(report: Report, out: TextIO) -> None:
         if item.column > 0:
             properties.append(f"col={item.column}")
         properties.append(f"title={_escape_property('dts ' + item.rule)}")
-        message = item.message + (_(" (hint: {hint})").format(hint=item.hint) if item.hint else "")
+        message = item.message + (hint_words.format(hint=item.hint) if item.hint else "")
         out.write(
             f"::{GITHUB_LEVEL[item.severity]} {','.join(properties)}::{_escape_data(message)}\n"
         )
@@ -155,11 +157,12 @@ def sarif_document(report: Report) -> dict[str, object]:
             descriptor["properties"]["legal"] = rule.legal  # type: ignore[index]
         descriptors.append(descriptor)
     results = []
+    hint_words = _(" Hint: {hint}")
     for item in report.findings:
         region: dict[str, int] = {"startLine": max(item.line, 1)}
         if item.column > 0:
             region["startColumn"] = item.column
-        text = item.message + (_(" Hint: {hint}").format(hint=item.hint) if item.hint else "")
+        text = item.message + (hint_words.format(hint=item.hint) if item.hint else "")
         results.append(
             {
                 "ruleId": item.rule,

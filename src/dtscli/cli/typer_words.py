@@ -37,6 +37,10 @@ TYPER_WORDS = (
 # Typer's usage errors (pattern of the English message, our message); compiled only when
 # one is shown.
 USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (  # a mistyped command: the first part is in the language already
+        r"(?P<message>.+)\. Did you mean (?P<suggestions>.+)\?",
+        N_("{message}. Did you mean {suggestions}?"),
+    ),
     (
         r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
         N_("No such option: {name} (possible options: {options})"),

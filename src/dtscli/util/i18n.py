@@ -15,8 +15,8 @@ caller may change it between two runs.
 
 Dates and numbers go through Babel (CLDR data) for the language of the output. Babel costs
 more to import than a warm `dts list` takes, so it is imported only when a date or a number
-that needs it is formatted: an integer below 1000 has no separator to place in either
-language and is written as it is.
+that needs it is formatted: an integer is grouped by three with the language's sign, which
+is all CLDR's pattern asks for in both languages (tests/cli/test_i18n.py holds it to Babel).
 
 The fact sheets and the site are French documents whatever the locale: they pass
 `lang="fr"` to these functions.
@@ -34,6 +34,7 @@ LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 ENGLISH = "en"
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+GROUP_SIGN = {"fr": "\u202f", "en": ","}  # CLDR's thousands separators (NARROW NO-BREAK SPACE)
 
 _catalogs: dict[str, Any] = {}  # gettext translations by language, read once
 
@@ -130,14 +131,18 @@ def format_month(year: int, month: int, lang: str | None = None) -> str:
 def format_number(value: int | float, lang: str | None = None, decimals: int | None = None) -> str:
     """« 702 348 » (U+202F NARROW NO-BREAK SPACE between thousands) or « 702,348 »; with
     `decimals`, that many digits after the decimal sign (« 3,5 »)."""
-    if decimals is None and type(value) is int and 0 <= value < 1000:
-        return str(value)  # no separator to place: Babel would write the same digits
+    lang = lang or language()
+    if decimals is None and type(value) is int and lang in GROUP_SIGN:
+        # Grouped by three with the language's sign, as CLDR's pattern #,##0 says for both
+        # languages (a test holds it to Babel's output): loading Babel's locale data for
+        # a count would cost more than a warm `dts check` spends on everything else.
+        return f"{value:,}".replace(",", GROUP_SIGN[lang])
     from babel.numbers import format_decimal
 
     pattern = None
     if decimals is not None:
         pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=lang or language())
+    return format_decimal(value, format=pattern, locale=lang)
 
 
 def format_percent(ratio: float, lang: str | None = None, decimals: int = 0) -> str:
