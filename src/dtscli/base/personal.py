@@ -113,7 +113,7 @@ class PersonalData:
                     skeleton(person.id),
                     tuple(re.findall(r"\w+", skeleton(person.name))),
                     phone,
-                    _national_digits(person.phone) if phone else None,
+                    _national_digits(person.phone) if person.phone and phone else None,
                 )
             )
 
