@@ -79,9 +79,9 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
             first = min(territory.depts) if territory is not None and territory.depts else ""
             by_first[first].append(loaded)
         depts = sorted(self.referential.departements)
-        self.index_places_and_schemes()
         mine, theirs = split_work(depts, by_first, self.jobs)
         child = self.fork_pass(theirs, by_first) if theirs else None
+        self.index_places_and_schemes()  # the search page is this process's
         self.dept_pass(mine, by_first)
         for dept in theirs:  # the maps of France and of the regions need their communes
             self.keep_coarse(dept)
@@ -105,9 +105,14 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
             covered = [c for c in self.referential.communes_of_dept(dept) if c in self.by_commune]
             self.maps.keep_coarse(dept, covered)
 
-    def dept_pass(self, depts: Sequence[str], by_first: dict[str, list[LoadedRecord]]) -> None:
+    def dept_pass(
+        self, depts: Sequence[str], by_first: dict[str, list[LoadedRecord]], coarse: bool = True
+    ) -> None:
+        """The pages of `depts` and of their schemes; with `coarse`, the covered communes
+        kept for the national maps (not in the forked process: they would die with it)."""
         for dept in depts:
-            self.keep_coarse(dept)
+            if coarse:
+                self.keep_coarse(dept)
             self.dept_page(dept)
             for loaded in by_first.get(dept, []):
                 self.scheme_page(loaded)
@@ -125,7 +130,7 @@ class Site(PlacePages, RecordPages, BibliographyPages, SearchPage):
             os.close(read)
             status, message = 0, b""
             try:
-                self.dept_pass(depts, by_first)
+                self.dept_pass(depts, by_first, coarse=False)
             except BaseException as error:  # reported by the parent
                 status = 1
                 text = getattr(error, "message", None) or "".join(
