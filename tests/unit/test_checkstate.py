@@ -75,6 +75,29 @@ def test_an_everyday_edit_rereads_one_file(shipped_copy, state, tmp_path):
     assert again(shipped_copy, state).reread in (0, 1)  # 1 while its time is too recent
 
 
+def test_a_touched_file_is_not_parsed_again(shipped_copy, state, tmp_path):
+    """Same content, new times (a checkout, `touch`): the content's digest says so, and the
+    re-check neither parses the file nor loads the YAML library for it."""
+    import subprocess
+    import sys
+
+    again(shipped_copy, state)
+    nice = shipped_copy / "schemes/clsm/clsm-nice.yaml"
+    os.utime(nice, ns=(nice.stat().st_atime_ns, nice.stat().st_mtime_ns + 10**9))
+    code = (
+        "import sys, datetime as dt; from pathlib import Path; "
+        "from dtscli.commands.check import check_base; "
+        f"report = check_base(Path({str(shipped_copy)!r}), today=dt.date(2026, 11, 24), "
+        f"cache_dir=Path({str(state)!r})); "
+        "print(report.reread, 'ruamel.yaml' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reread, yaml_loaded = done.stdout.split()
+    assert int(reread) >= 1 and yaml_loaded == "False"
+    assert findings(again(shipped_copy, state)) == whole(shipped_copy, tmp_path)
+
+
 def test_a_new_finding_in_the_edited_file_appears(shipped_copy, state, tmp_path):
     again(shipped_copy, state)
     contact = next((shipped_copy / "contacts").glob("*.yaml"))

@@ -32,6 +32,7 @@ from dtscli.base.loader import (
     validate_parsed,
 )
 from dtscli.base.yamlfile import parse_file
+from dtscli.cache import store
 from dtscli.cache.checkstate import (
     GLOBAL_KINDS,
     CheckState,
@@ -329,18 +330,24 @@ def _recheck_files(
     for number, relative, stamp, forced in work:
         kind = classify(relative)
         shown = shown_path(state.data_display, relative)
-        parsed = parse_file(data_dir / relative, shown)
-        if parsed.digest is None or kind is None:
-            return None
         racy = is_racy(stamp[1], since)
         saved = state.file(number) if number is not None else None
+        # Touched, not changed (a checkout, a racy stamp): the content says so before any
+        # parsing, which would load the YAML library for nothing.
         if (
             number is not None
             and saved is not None
-            and parsed.digest == saved.digest
             and not forced
+            and store.digest_of(data_dir / relative) == saved.digest
         ):
-            fresh[number] = saved._replace(stamp=stamp, racy=racy)  # touched, not changed
+            fresh[number] = saved._replace(stamp=stamp, racy=racy)
+            continue
+        parsed = parse_file(data_dir / relative, shown)
+        if parsed.digest is None or kind is None:
+            return None
+        unchanged = saved is not None and not forced and parsed.digest == saved.digest
+        if number is not None and saved is not None and unchanged:
+            fresh[number] = saved._replace(stamp=stamp, racy=racy)  # changed back meanwhile
             continue
         loaded, findings = validate_parsed(parsed, kind, quick)
         made = contribution(kind, loaded, parsed.digest)
