@@ -109,15 +109,7 @@ class MapMaker(NationalMaps):
                 if not rings:
                     missing.append(code)
                     continue
-                frame.shapes.append(
-                    svg.Shape(
-                        code,
-                        "commune",
-                        rings,
-                        statuses.get(code),
-                        self.commune_title(code, covering.get(code)),
-                    )
-                )
+                frame.shapes.append(self.commune_shape(code, rings, statuses, covering))
             if geometry is not None:
                 frame.outlines += [svg.Outline("epci", r) for r in geometry.epci.values()]
         outlines = []
@@ -133,14 +125,7 @@ class MapMaker(NationalMaps):
                 frame.outlines.append(svg.Outline("region", rings))
         if focus is not None:
             frame.outlines += self.focus_outlines(focus)
-        counts: dict[str | None, tuple[int, int]] = {
-            status: (counted[status], sum(1 for s in statuses.values() if s == status))
-            for status in counted
-        }
-        uncovered = len(within) - len(statuses)
-        if uncovered:
-            counts[None] = (0, uncovered)
-        legend = svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
+        legend = self.legend(schemes, statuses, counted, len(within))
         description = (
             f"Carte des communes de {area_label}, colorées selon le statut de la démarche la "
             f"plus avancée qui les couvre ; {len(statuses)} commune"
@@ -201,24 +186,9 @@ class MapMaker(NationalMaps):
                 if not rings:
                     missing.append(code)
                     continue
-                frame.shapes.append(
-                    svg.Shape(
-                        code,
-                        "commune",
-                        rings,
-                        statuses.get(code),
-                        self.commune_title(code, covering.get(code)),
-                    )
-                )
+                frame.shapes.append(self.commune_shape(code, rings, statuses, covering))
         frame.outlines += self.focus_outlines(territory)
-        counts: dict[str | None, tuple[int, int]] = {
-            status: (counted[status], sum(1 for s in statuses.values() if s == status))
-            for status in counted
-        }
-        uncovered = len(territory.communes) - len(statuses)
-        if uncovered:
-            counts[None] = (0, uncovered)
-        legend = svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
+        legend = self.legend(schemes, statuses, counted, len(territory.communes))
         dept_names = fr_join(referential.departements[d].name for d in depts)
         description = (
             f"Carte du territoire {territory.name} ({len(territory.communes)} commune"

@@ -173,6 +173,37 @@ class MapData:
             return f"{name} ({code})\u00a0: aucune démarche"
         return f"{name} ({code})\u00a0: " + some_names([self.scheme_label(s) for s in covering])
 
+    def commune_shape(
+        self,
+        code: str,
+        rings: svg.Rings,
+        statuses: dict[str, str],
+        covering: dict[str, list[LoadedRecord]],
+    ) -> svg.Shape:
+        """A commune in the colour of the most advanced status covering it (see `coverage`),
+        its tooltip naming the schemes."""
+        return svg.Shape(
+            code, "commune", rings, statuses.get(code), self.commune_title(code, covering.get(code))
+        )
+
+    def legend(
+        self,
+        schemes: Sequence[LoadedRecord],
+        statuses: dict[str, str],
+        counted: dict[str, int],
+        communes: int,
+    ) -> list[svg.LegendEntry]:
+        """The legend of a coverage map of `communes` communes: schemes and communes by
+        status (see `coverage`), then the communes no scheme covers."""
+        counts: dict[str | None, tuple[int, int]] = {
+            status: (counted[status], sum(1 for s in statuses.values() if s == status))
+            for status in counted
+        }
+        uncovered = communes - len(statuses)
+        if uncovered:
+            counts[None] = (0, uncovered)
+        return svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
+
     def scheme_label(self, loaded: LoadedRecord) -> str:
         """« Name (status) », computed once a scheme: it is repeated in the tooltip of each
         commune the scheme covers, on each map."""

@@ -79,15 +79,7 @@ class NationalMaps(MapData):
                 if not commune_rings:
                     missing.append(code)
                     continue
-                frame.shapes.append(
-                    svg.Shape(
-                        code,
-                        "commune",
-                        commune_rings,
-                        statuses[code],
-                        self.commune_title(code, covering[code]),
-                    )
-                )
+                frame.shapes.append(self.commune_shape(code, commune_rings, statuses, covering))
         for region_rings in self.mainland_regions(france):
             mainland.outlines.append(svg.Outline("region", region_rings))
         if not mainland.base and len(frames) > 1:  # an overseas region alone
@@ -95,15 +87,8 @@ class NationalMaps(MapData):
             mainland = frames.pop(first)
             mainland.label = None
             frames[""] = mainland
-        counts: dict[str | None, tuple[int, int]] = {
-            status: (counted[status], sum(1 for s in statuses.values() if s == status))
-            for status in counted
-        }
         total = len(referential.communes) if within is None else len(within)
-        uncovered = total - len(statuses)
-        if uncovered:
-            counts[None] = (0, uncovered)
-        legend = svg.legend_entries(counts, self.labels(schemes), "Aucune démarche")
+        legend = self.legend(schemes, statuses, counted, total)
         inset_names = [f.label for key, f in frames.items() if key and f.label]
         where = "de France" if within is None else f"de {area_label}"
         description = (
