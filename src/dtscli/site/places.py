@@ -15,9 +15,7 @@ from dtscli.sheets.context import (
     Citations,
     legal_heading,
     referential_entry,
-)
-from dtscli.sheets.environment import (
-    FAMILY_LABELS,
+    type_data,
 )
 from dtscli.site.common import TYPE_SLUGS, SiteBase
 
@@ -176,19 +174,7 @@ class PlacePages(SiteBase):
             f"types/{TYPE_SLUGS[code]}.html",
             "type.html.j2",
             title=f"{kind.name} ({code})",
-            kind={
-                "code": code,
-                "name": kind.name,
-                "family": FAMILY_LABELS[kind.family.value],
-                "scale": kind.scale.label,
-                "pilotage": list(kind.pilotage),
-                "public": kind.public,
-                "themes": list(kind.themes),
-                "created_year": kind.created_year,
-                "duration_years": kind.duration_years,
-                "description": kind.description,
-                "refs": cites.cite(kind.sources, kind_loaded.path),
-            },
+            kind=type_data(self.kb, kind_loaded, cites),  # what the type's sheet says of it
             legal=legal,
             others=others,
             published=published,
