@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.main import get_command_name  # Typer's rule for a command's name
 
 from dtscli import __version__
 from dtscli.cli.typer_words import localise_typer
@@ -413,7 +414,7 @@ def keep_only_the_invoked_command(args: list[str]) -> None:
     chosen = [
         command
         for command in app.registered_commands
-        if name == (command.name or command.callback.__name__.lower().replace("_", "-"))  # type: ignore[union-attr]
+        if name == (command.name or get_command_name(command.callback.__name__))  # type: ignore[union-attr]
     ]
     if chosen:
         app.registered_commands = chosen
