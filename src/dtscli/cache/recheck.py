@@ -31,7 +31,7 @@ from dtscli.base.loader import (
     stat_in,
     validate_parsed,
 )
-from dtscli.base.yamlfile import parse_file
+from dtscli.base.yamlfile import MAX_FILE_BYTES, parse_file
 from dtscli.cache import store
 from dtscli.cache.checkstate import (
     GLOBAL_KINDS,
@@ -333,11 +333,13 @@ def _recheck_files(
         racy = is_racy(stamp[1], since)
         saved = state.file(number) if number is not None else None
         # Touched, not changed (a checkout, a racy stamp): the content says so before any
-        # parsing, which would load the YAML library for nothing.
+        # parsing, which would load the YAML library for nothing. A file over the size
+        # limit is left to parse_file, which refuses it without reading it.
         if (
             number is not None
             and saved is not None
             and not forced
+            and stamp[0] <= MAX_FILE_BYTES
             and store.digest_of(data_dir / relative) == saved.digest
         ):
             fresh[number] = saved._replace(stamp=stamp, racy=racy)
